@@ -1,0 +1,147 @@
+//! Command-line arguments, and their translation into plain settings.
+//!
+//! clap lives here alone: [`Args`] is parsed from the command line and turned into the
+//! library's types ([`crate`]'s rule specs, [`dechaff::FilterConfig`]) by `main.rs`, so the
+//! library never depends on how options are spelled.
+
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  dechaff article.txt                      clean a file to stdout
+  dechaff < scraped.txt > clean.txt        as a filter (no FILE, or '-', reads stdin)
+  dechaff --stats a.txt b.txt -o out.txt   clean two files into one, counts to stderr
+  dechaff --explain --only-removed a.txt   review what would be removed, and why
+  dechaff --rules mysite.rules a.txt       add your own rules to the built-in packs
+  dechaff --no-default-rules -F -i -f words.txt a.txt
+                                           exactly `grep -v -F -i -f words.txt a.txt`
+  dechaff eval --show-fp                   precision/recall on ../shared/corpus
+
+Exit status: 0 on success (also when nothing was removed), 2 on any error.
+A closed output pipe ends the run quietly with status 0.";
+
+/// Removes chaff (cross-link promos, share/subscribe lines, ad slots, disclaimers, widget text)
+/// from scraped article text; every other byte is written back unchanged.
+#[derive(Parser, Debug)]
+#[command(name = "dechaff", version, after_help = EXAMPLES, args_conflicts_with_subcommands = true)]
+pub struct Args {
+    /// Input files; none or '-' reads standard input. (A file named like a subcommand: ./eval)
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Write output to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// Print per-rule and per-category counts of removed lines to stderr (text or json).
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "text", require_equals = true)]
+    pub stats: Option<StatsFormat>,
+
+    /// For every removed or changed line, print FILE:LINE, the rule id, its category and the
+    /// line (escaped) to stderr. Does not change the output.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Write only the removed lines (and changed lines as they were read) instead of the kept ones.
+    #[arg(long)]
+    pub only_removed: bool,
+
+    /// Lines longer than this many bytes are passed through unchecked (also the read buffer size).
+    #[arg(long, value_name = "BYTES", default_value_t = dechaff::frame::DEFAULT_MAX_LINE)]
+    pub max_line: usize,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Where rules come from; shared by the filter and `eval`.
+#[derive(ClapArgs, Debug, Clone, Default)]
+pub struct RuleArgs {
+    /// Add the rules in FILE (repeatable). See README for the format.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rule_files: Vec<PathBuf>,
+
+    /// Do not load the built-in rule packs.
+    #[arg(long)]
+    pub no_default_rules: bool,
+
+    /// Load only these built-in packs (comma-separated language codes, e.g. en,de).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub lang: Option<Vec<String>>,
+
+    /// Drop lines matching PATTERN, as `grep -v -e` (repeatable; Rust regex syntax, like rg).
+    #[arg(
+        short = 'e',
+        long = "regexp",
+        value_name = "PATTERN",
+        allow_hyphen_values = true
+    )]
+    pub patterns: Vec<String>,
+
+    /// Drop lines matching any pattern in FILE, one per line, as `grep -v -f`.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub pattern_files: Vec<PathBuf>,
+
+    /// Treat -e/-f patterns as fixed strings, as `grep -F`.
+    #[arg(short = 'F', long)]
+    pub fixed_strings: bool,
+
+    /// Match -e/-f patterns without regard to case, as `grep -i`.
+    #[arg(short = 'i', long)]
+    pub ignore_case: bool,
+}
+
+/// Statistics formats.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatsFormat {
+    /// A table for people.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Measure precision and recall on the hand-labelled corpus sample.
+    Eval(EvalArgs),
+    /// List the loaded rules (built-in packs and --rules files) with their ids and origins.
+    Rules(ListArgs),
+}
+
+/// Arguments of `dechaff eval`.
+#[derive(ClapArgs, Debug)]
+pub struct EvalArgs {
+    /// The corpus folder holding articles.jsonl.gz and labels.tsv.
+    #[arg(long, value_name = "DIR", default_value = "../shared/corpus")]
+    pub corpus: PathBuf,
+    /// Evaluate the multilingual sample (CORPUS/multi), per language.
+    #[arg(long)]
+    pub multi: bool,
+    /// Print every removed content line.
+    #[arg(long)]
+    pub show_fp: bool,
+    /// Print every core chaff line that was kept.
+    #[arg(long)]
+    pub show_misses: bool,
+    /// Also count removals per rule over every article, labelled or not.
+    #[arg(long)]
+    pub whole: bool,
+    /// With --whole: print every line this rule removes.
+    #[arg(long, value_name = "ID")]
+    pub rule: Option<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+/// Arguments of `dechaff rules`.
+#[derive(ClapArgs, Debug)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}

@@ -1,0 +1,235 @@
+//! The `dechaff` binary: parses arguments, loads rules, dispatches. All the work is in the
+//! library; this file only wires files, standard streams and exit codes to it.
+
+mod cli;
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+
+use cli::{Args, Command, RuleArgs, StatsFormat};
+use dechaff::report::{Explain, Observer, Stats};
+use dechaff::rules::{GrepOptions, grep_specs, parse_rules};
+use dechaff::{Error, Filter, FilterConfig, Matcher, OutputMode, RunError};
+
+/// Exit codes, in one place. 1 is kept for a future "something would be removed" check mode.
+mod exit {
+    /// Success, whether or not anything was removed.
+    pub const OK: u8 = 0;
+    /// Any error.
+    pub const ERROR: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(args) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if e.is_broken_pipe() => ExitCode::from(exit::OK),
+        Err(e) => {
+            eprintln!("dechaff: {e}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}
+
+fn run(args: Args) -> Result<u8, Error> {
+    match &args.command {
+        Some(Command::Eval(e)) => return eval(e),
+        Some(Command::Rules(l)) => return list_rules(&l.rules),
+        None => {}
+    }
+    let matcher = load_rules(&args.rules)?;
+    let config = FilterConfig {
+        output: if args.only_removed {
+            OutputMode::Removed
+        } else {
+            OutputMode::Kept
+        },
+        max_line: args.max_line.max(1),
+    };
+    let filter = Filter::new(&matcher, config);
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) if p.as_os_str() != "-" => {
+            let f = File::create(p).map_err(|e| Error::io(p.display().to_string(), e))?;
+            Box::new(BufWriter::with_capacity(256 * 1024, f))
+        }
+        _ => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
+    };
+    let out_name = args
+        .output
+        .as_ref()
+        .map_or("<stdout>".to_string(), |p| p.display().to_string());
+    let mut stats = args.stats.map(|_| Stats::new(matcher.rules().len()));
+    let mut explain = args
+        .explain
+        .then(|| Explain::new(matcher.rules(), BufWriter::new(io::stderr().lock())));
+    let inputs: Vec<&Path> = if args.files.is_empty() {
+        vec![Path::new("-")]
+    } else {
+        args.files.iter().map(|p| p.as_path()).collect()
+    };
+    let mut failed = false;
+    for path in inputs {
+        let (name, reader): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
+            ("<stdin>".into(), Box::new(io::stdin().lock()))
+        } else {
+            match File::open(path) {
+                Ok(f) => (path.display().to_string(), Box::new(f)),
+                Err(e) => {
+                    eprintln!("dechaff: {}: {e}", path.display());
+                    failed = true;
+                    continue;
+                }
+            }
+        };
+        let mut obs = (&mut stats, &mut explain);
+        obs.start_input(&name);
+        match filter.run(reader, &mut out, &mut obs) {
+            Ok(()) => {}
+            Err(RunError::Read(e)) => {
+                eprintln!("dechaff: {name}: {e}");
+                failed = true;
+            }
+            Err(RunError::Write(e)) => return Err(Error::io(out_name, e)),
+        }
+    }
+    out.flush().map_err(|e| Error::io(out_name, e))?;
+    drop(out);
+    if let Some(x) = explain {
+        x.into_inner().map_err(|e| Error::io("<stderr>", e))?;
+    }
+    if let (Some(s), Some(fmt)) = (&stats, args.stats) {
+        let mut err = io::stderr().lock();
+        let r = match fmt {
+            StatsFormat::Text => s.write_text(matcher.rules(), &mut err),
+            StatsFormat::Json => s.write_json(matcher.rules(), &mut err),
+        };
+        r.map_err(|e| Error::io("<stderr>", e))?;
+    }
+    Ok(if failed { exit::ERROR } else { exit::OK })
+}
+
+fn read_text(path: &Path, what: &str) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::rule(
+            format!("{}:{line}", path.display()),
+            format!("{what} is not valid UTF-8 (byte {at})"),
+        )
+    })
+}
+
+fn load_rules(a: &RuleArgs) -> Result<Matcher, Error> {
+    let mut cats = Vec::new();
+    let mut specs = Vec::new();
+    if !a.no_default_rules {
+        if let Some(langs) = &a.lang {
+            for l in langs {
+                if dechaff::packs::pack(l).is_none() {
+                    let known: Vec<&str> = dechaff::packs::PACKS.iter().map(|p| p.lang).collect();
+                    return Err(Error::other(format!(
+                        "unknown pack '{l}' in --lang (packs: {})",
+                        known.join(", ")
+                    )));
+                }
+            }
+        }
+        specs.extend(dechaff::packs::builtin_specs(a.lang.as_deref(), &mut cats)?);
+    }
+    for path in &a.rule_files {
+        let text = read_text(path, "rules file")?;
+        specs.extend(parse_rules(&path.display().to_string(), &text, &mut cats)?);
+    }
+    let mut pats: Vec<(Arc<str>, usize, String)> = Vec::new();
+    let src_e: Arc<str> = Arc::from("-e");
+    for (i, p) in a.patterns.iter().enumerate() {
+        pats.push((src_e.clone(), i + 1, p.clone()));
+    }
+    for path in &a.pattern_files {
+        let text = read_text(path, "pattern file")?;
+        let src: Arc<str> = Arc::from(path.display().to_string());
+        let body = text.strip_suffix('\n').unwrap_or(&text);
+        if text.is_empty() {
+            continue;
+        }
+        for (i, line) in body.split('\n').enumerate() {
+            pats.push((
+                src.clone(),
+                i + 1,
+                line.strip_suffix('\r').unwrap_or(line).to_string(),
+            ));
+        }
+    }
+    let opts = GrepOptions {
+        fixed_strings: a.fixed_strings,
+        ignore_case: a.ignore_case,
+    };
+    specs.extend(grep_specs(
+        pats.iter().map(|(s, l, p)| (s.clone(), *l, p.as_str())),
+        opts,
+    ));
+    Matcher::new(&specs)
+}
+
+fn eval(e: &cli::EvalArgs) -> Result<u8, Error> {
+    let matcher = load_rules(&e.rules)?;
+    let dir = if e.multi {
+        e.corpus.join("multi")
+    } else {
+        e.corpus.clone()
+    };
+    let opts = dechaff::eval::EvalOptions {
+        show_false_positives: e.show_fp,
+        show_misses: e.show_misses,
+        whole_corpus: e.whole || e.rule.is_some(),
+        sample_rule: e.rule.clone(),
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    dechaff::eval::evaluate(&matcher, &dir, &opts, &mut out)?;
+    out.flush().map_err(|e| Error::io("<stdout>", e))?;
+    Ok(exit::OK)
+}
+
+fn list_rules(a: &RuleArgs) -> Result<u8, Error> {
+    let matcher = load_rules(a)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let w = |e| Error::io("<stdout>", e);
+    for r in matcher.rules() {
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{:?}\t{}",
+            r.id,
+            r.category,
+            r.kind.keyword(),
+            r.action,
+            r.origin
+        )
+        .map_err(w)?;
+    }
+    writeln!(
+        out,
+        "# {} rules, {} automaton patterns",
+        matcher.rules().len(),
+        matcher.pattern_count()
+    )
+    .map_err(w)?;
+    out.flush().map_err(w)?;
+    Ok(exit::OK)
+}

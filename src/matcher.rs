@@ -1,0 +1,803 @@
+//! Compiled rules: the bytes of a line (or a chunk of whole lines) in, verdicts out.
+//!
+//! # Design
+//!
+//! Every literal rule, and a set of required literals ("keys", see `keys.rs`) of every regex
+//! rule, go into **one** Aho-Corasick automaton that folds ASCII case. A chunk of many lines is
+//! searched with it in a single overlapping pass; only lines where some pattern occurs are looked
+//! at again ("candidate lines"), and only there are anchors (`line`, `prefix`, `suffix`), case,
+//! length guards and regexes checked. Lines without a hit cost nothing beyond the automaton's
+//! pass, whatever the number of rules, and the kept bytes between candidates are written out as
+//! one slice. A regex with no usable key is the one exception: it runs on every line, and the
+//! matcher then visits every line.
+//!
+//! Non-ASCII case-insensitive literals are inserted in their common casings (as written,
+//! lowercase, UPPERCASE, Capitalised, Title Case) because the automaton only folds ASCII; regexes
+//! get full Unicode case folding from the regex crate.
+//!
+//! The matcher does no I/O and, once its [`Scratch`] has warmed up, no allocation per line.
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use memchr::{memchr, memrchr};
+use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
+
+use crate::error::{Error, Result};
+use crate::keys::required_keys;
+use crate::rules::{Action, Kind, Origin, RuleSpec};
+
+/// Above this many bytes of literal patterns the automaton is built as an NFA rather than a
+/// DFA, to keep memory bounded for very large user rule lists.
+const DFA_PATTERN_BYTES: usize = 256 * 1024;
+
+/// A rule's index in its [`Matcher`]; lower indices win when several rules match a line.
+pub type RuleId = usize;
+
+/// A compiled rule's public facts, for reports and explanations.
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    /// The rule's id.
+    pub id: String,
+    /// Its category.
+    pub category: String,
+    /// Its match kind.
+    pub kind: Kind,
+    /// Drop or strip.
+    pub action: Action,
+    /// Where it was defined.
+    pub origin: Origin,
+    /// False for a regex that has no required literal and so runs on every line.
+    pub keyed: bool,
+}
+
+struct Rule {
+    kind: Kind,
+    action: Action,
+    case_sensitive: bool,
+    max_chars: Option<usize>,
+    max_words: Option<usize>,
+    /// The literal as written, for the exact comparison of case-sensitive rules.
+    literal: Vec<u8>,
+    regex: Option<Regex>,
+    /// Index of this rule's capture-location slot, for strip regexes.
+    locs_slot: usize,
+}
+
+#[derive(Clone, Copy)]
+enum Target {
+    Literal(u32),
+    Key(u32),
+}
+
+/// What the matcher decided for one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// No rule applies: the line is written back unchanged.
+    Keep,
+    /// The line is removed because of this rule.
+    Drop(RuleId),
+    /// Spans were stripped; the new content (without terminator) is in
+    /// [`Scratch::stripped`] and the spans with their rules in [`Scratch::spans`].
+    Strip,
+}
+
+/// A span removed from a line by a strip rule, as byte offsets into the line's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First byte removed.
+    pub start: usize,
+    /// One past the last byte removed.
+    pub end: usize,
+    /// The rule that removed it.
+    pub rule: RuleId,
+}
+
+/// Reusable working memory for matching; one per thread.
+#[derive(Default)]
+pub struct Scratch {
+    hits: Vec<(u32, usize, usize)>,
+    pending: Vec<u32>,
+    stamp: Vec<u32>,
+    epoch: u32,
+    spans: Vec<Span>,
+    stripped: Vec<u8>,
+    locs: Vec<Option<CaptureLocations>>,
+}
+
+impl Scratch {
+    /// A fresh scratch space.
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+
+    /// After a [`Verdict::Strip`], the line's content with the spans removed.
+    pub fn stripped(&self) -> &[u8] {
+        &self.stripped
+    }
+
+    /// After a [`Verdict::Strip`], the removed spans, sorted and merged.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+}
+
+/// A compiled rule set. Build it once with [`Matcher::new`]; it is immutable and `Sync`, so
+/// threads share one.
+pub struct Matcher {
+    rules: Vec<Rule>,
+    infos: Vec<RuleInfo>,
+    ac: Option<AhoCorasick>,
+    targets: Vec<Target>,
+    unkeyed: Vec<u32>,
+    strip_regexes: usize,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("rules", &self.rules.len())
+            .field("patterns", &self.targets.len())
+            .field("unkeyed", &self.unkeyed.len())
+            .finish()
+    }
+}
+
+/// Casings in which a case-insensitive literal with non-ASCII letters is inserted.
+fn casings(lit: &str) -> Vec<String> {
+    let lower = lit.to_lowercase();
+    let upper = lit.to_uppercase();
+    let mut cap = String::with_capacity(lower.len());
+    let mut title = String::with_capacity(lower.len());
+    let mut first = true;
+    let mut word_start = true;
+    for c in lower.chars() {
+        if first {
+            cap.extend(c.to_uppercase());
+            first = false;
+        } else {
+            cap.push(c);
+        }
+        if word_start && c.is_alphanumeric() {
+            title.extend(c.to_uppercase());
+        } else {
+            title.push(c);
+        }
+        word_start = c.is_whitespace() || c == '-' || c == '(' || c == '«' || c == '"';
+    }
+    let mut v = vec![lit.to_string(), lower, upper, cap, title];
+    v.sort();
+    v.dedup();
+    v
+}
+
+impl Matcher {
+    /// Compiles rule specs. Order matters: when several drop rules match a line, the first one is
+    /// reported. Fails with the rule's `path:line:` when a regex does not compile or an id is
+    /// used twice.
+    pub fn new(specs: &[RuleSpec]) -> Result<Matcher> {
+        crate::rules::check_unique_ids(specs)?;
+        let mut rules = Vec::with_capacity(specs.len());
+        let mut infos = Vec::with_capacity(specs.len());
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut targets = Vec::new();
+        let mut unkeyed = Vec::new();
+        let mut strip_regexes = 0;
+        for (i, s) in specs.iter().enumerate() {
+            let idx = u32::try_from(i).map_err(|_| Error::other("too many rules"))?;
+            let mut keyed = true;
+            let mut regex = None;
+            let mut locs_slot = 0;
+            match s.kind {
+                Kind::Regex => {
+                    let re = RegexBuilder::new(&s.pattern)
+                        .case_insensitive(!s.case_sensitive)
+                        .build()
+                        .map_err(|e| {
+                            Error::rule(
+                                s.origin.to_string(),
+                                format!(
+                                    "rule '{}': invalid regex: {}",
+                                    s.id,
+                                    one_line(&e.to_string())
+                                ),
+                            )
+                        })?;
+                    if s.action == Action::Strip {
+                        locs_slot = strip_regexes;
+                        strip_regexes += 1;
+                    }
+                    match required_keys(&s.pattern, !s.case_sensitive) {
+                        Some(keys) => {
+                            for k in keys {
+                                patterns.push(k);
+                                targets.push(Target::Key(idx));
+                            }
+                        }
+                        None => {
+                            keyed = false;
+                            unkeyed.push(idx);
+                        }
+                    }
+                    regex = Some(re);
+                }
+                _ => {
+                    if s.pattern.is_empty() {
+                        return Err(Error::rule(
+                            s.origin.to_string(),
+                            format!("rule '{}' has an empty pattern", s.id),
+                        ));
+                    }
+                    if s.pattern.contains(['\n', '\r']) {
+                        return Err(Error::rule(
+                            s.origin.to_string(),
+                            format!("rule '{}': a literal cannot contain a line break", s.id),
+                        ));
+                    }
+                    let forms = if s.case_sensitive || s.pattern.is_ascii() {
+                        vec![s.pattern.clone()]
+                    } else {
+                        casings(&s.pattern)
+                    };
+                    for f in forms {
+                        patterns.push(f.into_bytes());
+                        targets.push(Target::Literal(idx));
+                    }
+                }
+            }
+            rules.push(Rule {
+                kind: s.kind,
+                action: s.action,
+                case_sensitive: s.case_sensitive,
+                max_chars: s.max_chars,
+                max_words: s.max_words,
+                literal: s.pattern.as_bytes().to_vec(),
+                regex,
+                locs_slot,
+            });
+            infos.push(RuleInfo {
+                id: s.id.clone(),
+                category: s.category.clone(),
+                kind: s.kind,
+                action: s.action,
+                origin: s.origin.clone(),
+                keyed,
+            });
+        }
+        let ac = if patterns.is_empty() {
+            None
+        } else {
+            let bytes: usize = patterns.iter().map(Vec::len).sum();
+            let kind = if bytes <= DFA_PATTERN_BYTES {
+                AhoCorasickKind::DFA
+            } else {
+                AhoCorasickKind::ContiguousNFA
+            };
+            let ac = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .kind(Some(kind))
+                .build(&patterns)
+                .map_err(|e| Error::other(format!("cannot build the literal automaton: {e}")))?;
+            Some(ac)
+        };
+        Ok(Matcher {
+            rules,
+            infos,
+            ac,
+            targets,
+            unkeyed,
+            strip_regexes,
+        })
+    }
+
+    /// The compiled rules' facts, indexed by [`RuleId`].
+    pub fn rules(&self) -> &[RuleInfo] {
+        &self.infos
+    }
+
+    /// Number of patterns in the literal automaton (literal casings plus regex keys).
+    pub fn pattern_count(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// The verdict for one line's content (without its terminator).
+    ///
+    /// ```
+    /// use dechaff::{Matcher, Scratch, Verdict};
+    /// let mut cats = Vec::new();
+    /// let specs = dechaff::rules::parse_rules("r", "rm crosslink prefix READ MORE:\n", &mut cats).unwrap();
+    /// let m = Matcher::new(&specs).unwrap();
+    /// let mut s = Scratch::new();
+    /// assert_eq!(m.verdict(b"  read more: Another story", &mut s), Verdict::Drop(0));
+    /// assert_eq!(m.verdict(b"He said to read more: books.", &mut s), Verdict::Keep);
+    /// ```
+    pub fn verdict(&self, line: &[u8], scratch: &mut Scratch) -> Verdict {
+        scratch.hits.clear();
+        if let Some(ac) = &self.ac {
+            for m in ac.find_overlapping_iter(line) {
+                scratch
+                    .hits
+                    .push((m.pattern().as_u32(), m.start(), m.end()));
+            }
+        }
+        if scratch.hits.is_empty() && self.unkeyed.is_empty() {
+            return Verdict::Keep;
+        }
+        self.evaluate(line, scratch)
+    }
+
+    /// Scans a chunk of whole lines and calls `on_line(start, content_end, end, verdict,
+    /// scratch)` for every line that is not kept, in order. `start..content_end` is the line's
+    /// content, `content_end..end` its terminator (`\n`, `\r\n` or nothing at the end of input).
+    pub fn scan<E>(
+        &self,
+        chunk: &[u8],
+        scratch: &mut Scratch,
+        mut on_line: impl FnMut(usize, usize, usize, Verdict, &Scratch) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        scratch.hits.clear();
+        if !self.unkeyed.is_empty() {
+            return self.scan_every_line(chunk, scratch, on_line);
+        }
+        let Some(ac) = &self.ac else { return Ok(()) };
+        let mut cur: Option<(usize, usize)> = None;
+        for m in ac.find_overlapping_iter(chunk) {
+            if let Some((ls, le)) = cur {
+                if m.start() < le {
+                    scratch
+                        .hits
+                        .push((m.pattern().as_u32(), m.start() - ls, m.end() - ls));
+                    continue;
+                }
+                self.finish_line(chunk, ls, le, scratch, &mut on_line)?;
+            }
+            let ls = memrchr(b'\n', &chunk[..m.start()]).map_or(0, |i| i + 1);
+            let le = memchr(b'\n', &chunk[m.end()..]).map_or(chunk.len(), |i| m.end() + i + 1);
+            scratch.hits.clear();
+            scratch
+                .hits
+                .push((m.pattern().as_u32(), m.start() - ls, m.end() - ls));
+            cur = Some((ls, le));
+        }
+        if let Some((ls, le)) = cur {
+            self.finish_line(chunk, ls, le, scratch, &mut on_line)?;
+        }
+        Ok(())
+    }
+
+    fn scan_every_line<E>(
+        &self,
+        chunk: &[u8],
+        scratch: &mut Scratch,
+        mut on_line: impl FnMut(usize, usize, usize, Verdict, &Scratch) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut matches = self
+            .ac
+            .as_ref()
+            .map(|ac| ac.find_overlapping_iter(chunk).peekable());
+        let mut ls = 0;
+        while ls < chunk.len() {
+            let le = memchr(b'\n', &chunk[ls..]).map_or(chunk.len(), |i| ls + i + 1);
+            scratch.hits.clear();
+            if let Some(it) = matches.as_mut() {
+                while let Some(m) = it.next_if(|m| m.start() < le) {
+                    scratch
+                        .hits
+                        .push((m.pattern().as_u32(), m.start() - ls, m.end() - ls));
+                }
+            }
+            self.finish_line(chunk, ls, le, scratch, &mut on_line)?;
+            ls = le;
+        }
+        Ok(())
+    }
+
+    fn finish_line<E>(
+        &self,
+        chunk: &[u8],
+        ls: usize,
+        le: usize,
+        scratch: &mut Scratch,
+        on_line: &mut impl FnMut(usize, usize, usize, Verdict, &Scratch) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let ce = content_end(chunk, ls, le);
+        let v = self.evaluate(&chunk[ls..ce], scratch);
+        if v != Verdict::Keep {
+            on_line(ls, ce, le, v, scratch)?;
+        }
+        Ok(())
+    }
+
+    /// Decides a line given the automaton hits already in `scratch.hits`.
+    fn evaluate(&self, line: &[u8], scratch: &mut Scratch) -> Verdict {
+        scratch.epoch = scratch.epoch.wrapping_add(1);
+        if scratch.epoch == 0 || scratch.stamp.len() != self.rules.len() {
+            scratch.stamp.clear();
+            scratch.stamp.resize(self.rules.len(), 0);
+            scratch.epoch = 1;
+        }
+        if scratch.locs.len() != self.strip_regexes {
+            scratch.locs.clear();
+            scratch.locs.resize_with(self.strip_regexes, || None);
+        }
+        let epoch = scratch.epoch;
+        let (ts, te) = trim_bounds(line);
+        let mut measure = Measure::default();
+        let mut best = u32::MAX;
+        scratch.spans.clear();
+        scratch.pending.clear();
+        for &(pat, s, e) in &scratch.hits {
+            match self.targets[pat as usize] {
+                Target::Literal(r) => {
+                    let rule = &self.rules[r as usize];
+                    if rule.action == Action::Drop && r >= best {
+                        continue;
+                    }
+                    let anchored = match rule.kind {
+                        Kind::Line => s == ts && e == te,
+                        Kind::Prefix => s == ts,
+                        Kind::Suffix => e == te,
+                        _ => true,
+                    };
+                    if !anchored
+                        || (rule.case_sensitive && line[s..e] != rule.literal[..])
+                        || !measure.allows(rule, &line[ts..te])
+                    {
+                        continue;
+                    }
+                    match rule.action {
+                        Action::Drop => best = r,
+                        Action::Strip => scratch.spans.push(Span {
+                            start: s,
+                            end: e,
+                            rule: r as usize,
+                        }),
+                    }
+                }
+                Target::Key(r) => {
+                    let slot = &mut scratch.stamp[r as usize];
+                    if *slot != epoch {
+                        *slot = epoch;
+                        scratch.pending.push(r);
+                    }
+                }
+            }
+        }
+        scratch.pending.extend_from_slice(&self.unkeyed);
+        for &r in &scratch.pending {
+            let rule = &self.rules[r as usize];
+            if rule.action == Action::Drop && r >= best {
+                continue;
+            }
+            if !measure.allows(rule, &line[ts..te]) {
+                continue;
+            }
+            let Some(re) = &rule.regex else { continue };
+            match rule.action {
+                Action::Drop => {
+                    if re.is_match(line) {
+                        best = r;
+                    }
+                }
+                Action::Strip => {
+                    let locs =
+                        scratch.locs[rule.locs_slot].get_or_insert_with(|| re.capture_locations());
+                    let group = if locs.len() > 1 { 1 } else { 0 };
+                    let mut at = 0;
+                    while at <= line.len() {
+                        let Some(m) = re.captures_read_at(locs, line, at) else {
+                            break;
+                        };
+                        if let Some((s, e)) = locs.get(group).filter(|(s, e)| e > s) {
+                            scratch.spans.push(Span {
+                                start: s,
+                                end: e,
+                                rule: r as usize,
+                            });
+                        }
+                        at = if m.end() > m.start() {
+                            m.end()
+                        } else {
+                            m.end() + 1
+                        };
+                    }
+                }
+            }
+        }
+        if best != u32::MAX {
+            return Verdict::Drop(best as usize);
+        }
+        if scratch.spans.is_empty() {
+            return Verdict::Keep;
+        }
+        scratch.spans.sort_unstable_by_key(|s| (s.start, s.end));
+        // Merge overlapping spans, keeping the earliest span's rule.
+        let mut w = 0;
+        for i in 1..scratch.spans.len() {
+            let sp = scratch.spans[i];
+            if sp.start <= scratch.spans[w].end {
+                scratch.spans[w].end = scratch.spans[w].end.max(sp.end);
+            } else {
+                w += 1;
+                scratch.spans[w] = sp;
+            }
+        }
+        scratch.spans.truncate(w + 1);
+        scratch.stripped.clear();
+        let mut at = 0;
+        for sp in &scratch.spans {
+            scratch.stripped.extend_from_slice(&line[at..sp.start]);
+            at = sp.end;
+        }
+        scratch.stripped.extend_from_slice(&line[at..]);
+        let (a, b) = trim_bounds(&scratch.stripped);
+        if a >= b {
+            let first = scratch.spans.iter().map(|s| s.rule).min().unwrap_or(0);
+            return Verdict::Drop(first);
+        }
+        Verdict::Strip
+    }
+}
+
+/// Lazily computed line measures for the length guards.
+#[derive(Default)]
+struct Measure {
+    chars: Option<usize>,
+    words: Option<usize>,
+}
+
+impl Measure {
+    fn allows(&mut self, rule: &Rule, trimmed: &[u8]) -> bool {
+        if let Some(max) = rule.max_chars {
+            let n = *self.chars.get_or_insert_with(|| char_count(trimmed));
+            if n > max {
+                return false;
+            }
+        }
+        if let Some(max) = rule.max_words {
+            let n = *self.words.get_or_insert_with(|| word_count(trimmed));
+            if n > max {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Characters in UTF-8 text; each invalid byte counts as one.
+pub(crate) fn char_count(s: &[u8]) -> usize {
+    s.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+/// Words separated by ASCII whitespace or NBSP.
+pub(crate) fn word_count(s: &[u8]) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < s.len() {
+        let sep = s[i].is_ascii_whitespace() || (s[i] == 0xC2 && s.get(i + 1) == Some(&0xA0));
+        if sep {
+            in_word = false;
+            i += if s[i] == 0xC2 { 2 } else { 1 };
+            continue;
+        }
+        if !in_word {
+            n += 1;
+            in_word = true;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The end of a line's content: before a final `\n` or `\r\n`.
+fn content_end(chunk: &[u8], ls: usize, le: usize) -> usize {
+    let mut ce = le;
+    if ce > ls && chunk[ce - 1] == b'\n' {
+        ce -= 1;
+        if ce > ls && chunk[ce - 1] == b'\r' {
+            ce -= 1;
+        }
+    }
+    ce
+}
+
+/// Length of the blank (whitespace or zero-width) character at the start of `s`, if any.
+fn blank_prefix(s: &[u8]) -> usize {
+    match s {
+        [b' ' | b'\t' | b'\r' | b'\n' | 0x0B | 0x0C, ..] => 1,
+        [0xC2, 0xA0 | 0x85, ..] => 2,
+        // U+2000..U+200F (spaces, zero-width, LRM/RLM), U+2028/2029, U+202F, U+205F, U+2060
+        [0xE2, 0x80, 0x80..=0x8F | 0xA8 | 0xA9 | 0xAF, ..] | [0xE2, 0x81, 0x9F | 0xA0, ..] => 3,
+        [0xE1, 0x9A, 0x80, ..] | [0xE3, 0x80, 0x80, ..] | [0xEF, 0xBB, 0xBF, ..] => 3,
+        _ => 0,
+    }
+}
+
+fn blank_suffix(s: &[u8]) -> usize {
+    match s {
+        [.., b' ' | b'\t' | b'\r' | b'\n' | 0x0B | 0x0C] => 1,
+        [.., 0xC2, 0xA0 | 0x85] => 2,
+        [.., 0xE2, 0x80, 0x80..=0x8F | 0xA8 | 0xA9 | 0xAF] | [.., 0xE2, 0x81, 0x9F | 0xA0] => 3,
+        [.., 0xE1, 0x9A, 0x80] | [.., 0xE3, 0x80, 0x80] | [.., 0xEF, 0xBB, 0xBF] => 3,
+        _ => 0,
+    }
+}
+
+/// The bounds of `line` without leading and trailing blanks (Unicode spaces, NBSP, zero-width
+/// characters, BOM).
+pub fn trim_bounds(line: &[u8]) -> (usize, usize) {
+    let (mut a, mut b) = (0, line.len());
+    loop {
+        let n = blank_prefix(&line[a..b]);
+        if n == 0 {
+            break;
+        }
+        a += n;
+    }
+    loop {
+        let n = blank_suffix(&line[a..b]);
+        if n == 0 {
+            break;
+        }
+        b -= n;
+    }
+    (a, b)
+}
+
+fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::parse_rules;
+
+    fn matcher(rules: &str) -> Matcher {
+        let mut cats = Vec::new();
+        Matcher::new(&parse_rules("t", rules, &mut cats).unwrap()).unwrap()
+    }
+
+    fn verdicts(rules: &str, rows: &[(&str, Verdict)]) {
+        let m = matcher(rules);
+        let mut s = Scratch::new();
+        for (line, want) in rows {
+            assert_eq!(m.verdict(line.as_bytes(), &mut s), *want, "line {line:?}");
+        }
+    }
+
+    #[test]
+    fn kinds_anchor_on_the_trimmed_line() {
+        use Verdict::*;
+        verdicts(
+            "a ad line Advertisement\nb crosslink prefix READ MORE:\nc promo suffix share this story!\nd widget contains cookie policy\n",
+            &[
+                ("Advertisement", Drop(0)),
+                (" \u{a0}ADVERTISEMENT\u{200b} ", Drop(0)),
+                ("Advertisement here", Keep),
+                ("Read more: x", Drop(1)),
+                ("To read more: x", Keep),
+                ("Like it? Share this story!", Drop(2)),
+                ("Share this story! now", Keep),
+                ("See our Cookie Policy for details", Drop(3)),
+                ("cookies", Keep),
+            ],
+        );
+    }
+
+    #[test]
+    fn case_option_and_unicode_casings() {
+        use Verdict::*;
+        verdicts(
+            "a crosslink prefix,case READ MORE:\nb crosslink prefix читайте также\n",
+            &[
+                ("READ MORE: x", Drop(0)),
+                ("Read more: x", Keep),
+                ("ЧИТАЙТЕ ТАКЖЕ: x", Drop(1)),
+                ("Читайте также: x", Drop(1)),
+                ("Читайте Также x", Drop(1)),
+                ("читайте также", Drop(1)),
+            ],
+        );
+    }
+
+    #[test]
+    fn guards_limit_chars_and_words() {
+        use Verdict::*;
+        verdicts(
+            "a crosslink prefix,max-chars=20 Related:\nb promo contains,max-words=3 subscribe\n",
+            &[
+                ("Related: short one", Drop(0)),
+                ("Related: a headline far too long to be a link", Keep),
+                ("Please subscribe now", Drop(1)),
+                ("You should really subscribe now", Keep),
+            ],
+        );
+    }
+
+    #[test]
+    fn regexes_run_on_keyed_and_unkeyed_lines() {
+        use Verdict::*;
+        verdicts(
+            "a disclaimer regex ^the views expressed .* do not necessarily reflect\nb ad regex ^\\W*$\n",
+            &[
+                (
+                    "The views expressed here do not necessarily reflect ours.",
+                    Drop(0),
+                ),
+                (
+                    "He said the views expressed do not necessarily reflect",
+                    Keep,
+                ),
+                ("***", Drop(1)),
+                ("words", Keep),
+            ],
+        );
+    }
+
+    #[test]
+    fn first_rule_wins_and_drop_beats_strip() {
+        use Verdict::*;
+        verdicts(
+            "a ad contains,strip foo\nb ad contains foo bar\nc ad contains bar\n",
+            &[("foo bar", Drop(1)), ("bar", Drop(2))],
+        );
+    }
+
+    #[test]
+    fn strip_removes_spans_and_drops_lines_left_blank() {
+        let m = matcher(
+            "a disclaimer regex,strip,case \\b(?:Daesh|ISIS)(\\*)\nb crosslink contains,strip [READ MORE]\n",
+        );
+        let mut s = Scratch::new();
+        assert_eq!(
+            m.verdict(b"units of Daesh* and ISIS* fled", &mut s),
+            Verdict::Strip
+        );
+        assert_eq!(s.stripped(), b"units of Daesh and ISIS fled");
+        assert_eq!(s.spans().len(), 2);
+        assert_eq!(m.verdict(b"Daesh fled", &mut s), Verdict::Keep);
+        assert_eq!(m.verdict(b"daesh* fled", &mut s), Verdict::Keep);
+        assert_eq!(m.verdict(b"  [read more] ", &mut s), Verdict::Drop(1));
+    }
+
+    #[test]
+    fn scan_reports_only_non_kept_lines_with_their_bounds() {
+        let m = matcher("a ad line Advertisement\n");
+        let chunk = b"story\r\nAdvertisement\r\nmore story\nadvertisement";
+        let mut s = Scratch::new();
+        let mut seen = Vec::new();
+        m.scan::<()>(chunk, &mut s, |a, b, c, v, _| {
+            seen.push((a, b, c, v));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                (7, 20, 22, Verdict::Drop(0)),
+                (33, 46, 46, Verdict::Drop(0))
+            ]
+        );
+    }
+
+    #[test]
+    fn compile_errors_name_the_rule() {
+        let mut cats = Vec::new();
+        let specs = parse_rules("f.rules", "\nx ad regex a(b\n", &mut cats).unwrap();
+        let e = Matcher::new(&specs).unwrap_err().to_string();
+        assert!(e.starts_with("f.rules:2: rule 'x': invalid regex:"), "{e}");
+    }
+
+    #[test]
+    fn trim_and_counts() {
+        assert_eq!(trim_bounds(b"\xef\xbb\xbf a \xc2\xa0"), (4, 5));
+        assert_eq!(trim_bounds(b"   "), (3, 3));
+        assert_eq!(char_count("añb".as_bytes()), 3);
+        assert_eq!(word_count(b" a  b\xc2\xa0c "), 3);
+    }
+}

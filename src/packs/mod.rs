@@ -1,0 +1,90 @@
+//! The built-in rule packs, compiled into the binary.
+//!
+//! Each pack is a data file in the ordinary rules format (`src/packs/<lang>.rules`), so users
+//! read, copy and extend them like their own rules; this module only embeds and names them.
+
+use crate::error::Result;
+use crate::rules::{RuleSpec, parse_rules};
+
+/// A built-in pack: its language code and its rules text.
+#[derive(Debug, Clone, Copy)]
+pub struct Pack {
+    /// Language code, e.g. `en`.
+    pub lang: &'static str,
+    /// The pack's rules, in the rules format.
+    pub text: &'static str,
+}
+
+/// Every built-in pack, in the order their rules are applied.
+pub const PACKS: &[Pack] = &[Pack {
+    lang: "en",
+    text: include_str!("en.rules"),
+}];
+
+/// The pack for `lang`, if there is one.
+pub fn pack(lang: &str) -> Option<&'static Pack> {
+    PACKS.iter().find(|p| p.lang == lang)
+}
+
+/// Parses the packs whose language is in `langs` (all when `None`), as `<builtin:LANG>` sources.
+pub fn builtin_specs(
+    langs: Option<&[String]>,
+    categories: &mut Vec<String>,
+) -> Result<Vec<RuleSpec>> {
+    let mut out = Vec::new();
+    for p in PACKS {
+        if langs.is_some_and(|l| !l.iter().any(|x| x == p.lang)) {
+            continue;
+        }
+        out.extend(parse_rules(
+            &format!("<builtin:{}>", p.lang),
+            p.text,
+            categories,
+        )?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Matcher;
+
+    #[test]
+    fn every_pack_parses_and_compiles_and_every_regex_has_a_key() {
+        let mut cats = Vec::new();
+        let specs = builtin_specs(None, &mut cats).unwrap();
+        assert!(specs.len() > 20);
+        let m = Matcher::new(&specs).unwrap();
+        let unkeyed: Vec<&str> = m
+            .rules()
+            .iter()
+            .filter(|r| !r.keyed)
+            .map(|r| r.id.as_str())
+            .collect();
+        assert!(
+            unkeyed.is_empty(),
+            "regexes that would run on every line: {unkeyed:?}"
+        );
+    }
+
+    #[test]
+    fn every_rule_is_in_a_core_category_and_named_after_its_pack() {
+        let mut cats = Vec::new();
+        for p in PACKS {
+            for s in parse_rules(p.lang, p.text, &mut cats).unwrap() {
+                assert!(
+                    crate::rules::CORE_CATEGORIES.contains(&s.category.as_str()),
+                    "{}",
+                    s.id
+                );
+                assert!(
+                    s.id.starts_with(&format!("{}.", p.lang)),
+                    "{} in pack {}",
+                    s.id,
+                    p.lang
+                );
+            }
+        }
+    }
+}
