@@ -6,6 +6,11 @@
 //! the regex's syntax tree. Keys are ASCII-lowercased because the automaton folds ASCII case; a
 //! key set is therefore a superset filter even for case-sensitive regexes, and the regex itself
 //! always has the last word. A regex without a usable key set runs on every line (slow path).
+//!
+//! Most chaff regexes are anchored (`^\s*READ MORE:`), and a key that must stand at the start
+//! (or end) of the trimmed line is far cheaper to look for than one that may stand anywhere: the
+//! matcher only steps an anchored automaton over the first bytes of each line. So [`regex_keys`]
+//! first looks for a line-start key, then a line-end key, and only then a floating one.
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -24,21 +29,142 @@ struct Info {
     required: Option<Set>,
 }
 
-/// Returns keys for `pattern` parsed with the given case handling, or `None` when every line
-/// must be checked. Each key is non-empty and ASCII-lowercased.
-pub(crate) fn required_keys(pattern: &str, case_insensitive: bool) -> Option<Set> {
+/// Where a regex's keys must stand for the regex to match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// At the start of the trimmed line.
+    Start,
+    /// At the end of the trimmed line.
+    End,
+    /// Anywhere in the line.
+    Floating,
+}
+
+/// Returns the keys for `pattern` parsed with the given case handling and where they must
+/// stand, or `None` when every line must be checked. Each key is non-empty and ASCII-lowercased.
+pub(crate) fn regex_keys(pattern: &str, case_insensitive: bool) -> Option<(Place, Set)> {
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
         .utf8(false)
         .build()
         .parse(pattern)
         .ok()?;
-    let info = analyze(&hir);
-    let set = info.required?;
+    if let Some(set) = edge_keys(&hir, Place::Start) {
+        return Some((Place::Start, set));
+    }
+    if let Some(set) = edge_keys(&hir, Place::End) {
+        return Some((Place::End, set));
+    }
+    let set = analyze(&hir).required?;
     if set.is_empty() || set.iter().any(|k| k.is_empty()) {
         return None;
     }
-    Some(set)
+    Some((Place::Floating, set))
+}
+
+#[cfg(test)]
+pub(crate) fn required_keys(pattern: &str, case_insensitive: bool) -> Option<Set> {
+    regex_keys(pattern, case_insensitive).map(|(_, s)| s)
+}
+
+/// True for the characters the matcher trims from both ends of a line.
+pub(crate) fn is_blank(c: char) -> bool {
+    matches!(c, '\t'..='\r' | ' ' | '\u{85}' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200f}')
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{2060}'
+                | '\u{3000}'
+                | '\u{feff}'
+        )
+}
+
+/// True when `h` is `X*` (or `X?`, `X{0,n}`) for a class `X` of blank characters only.
+fn optional_blanks(h: &Hir) -> bool {
+    let HirKind::Repetition(rep) = h.kind() else {
+        return false;
+    };
+    if rep.min != 0 {
+        return false;
+    }
+    match rep.sub.kind() {
+        HirKind::Class(Class::Unicode(u)) => u
+            .ranges()
+            .iter()
+            .all(|r| (r.start()..=r.end()).all(is_blank)),
+        HirKind::Class(Class::Bytes(b)) => b
+            .ranges()
+            .iter()
+            .all(|r| (r.start()..=r.end()).all(|x| x.is_ascii() && is_blank(x as char))),
+        HirKind::Literal(l) => std::str::from_utf8(&l.0).is_ok_and(|s| s.chars().all(is_blank)),
+        _ => false,
+    }
+}
+
+fn is_line_edge(h: &Hir, place: Place) -> bool {
+    use regex_syntax::hir::Look;
+    let HirKind::Look(look) = h.kind() else {
+        return false;
+    };
+    match place {
+        Place::Start => matches!(look, Look::Start | Look::StartLF | Look::StartCRLF),
+        _ => matches!(look, Look::End | Look::EndLF | Look::EndCRLF),
+    }
+}
+
+/// Keys that must stand at the start (or end) of the trimmed line: `^`, optional blanks, then
+/// a run of exactly known text (mirrored for `$`).
+fn edge_keys(h: &Hir, place: Place) -> Option<Set> {
+    match h.kind() {
+        HirKind::Capture(c) => edge_keys(&c.sub, place),
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for a in alts {
+                all.extend(edge_keys(a, place)?);
+            }
+            (all.len() <= MAX_SET * 4).then(|| dedup(all))
+        }
+        HirKind::Concat(children) => {
+            let mut items: Vec<&Hir> = children.iter().collect();
+            if place == Place::End {
+                items.reverse();
+            }
+            let mut it = items.into_iter().peekable();
+            if !it.next().is_some_and(|first| is_line_edge(first, place)) {
+                return None;
+            }
+            while it.next_if(|h| optional_blanks(h)).is_some() {}
+            let mut run: Set = vec![Vec::new()];
+            for child in it {
+                let Some(exact) = analyze(child).exact else {
+                    break;
+                };
+                let next = if place == Place::Start {
+                    product(&run, &exact)
+                } else {
+                    product(&exact, &run)
+                };
+                match next {
+                    Some(n) => run = n,
+                    None => break,
+                }
+            }
+            let ok = |k: &Vec<u8>| {
+                let s = String::from_utf8_lossy(k);
+                let edge = if place == Place::Start {
+                    s.chars().next()
+                } else {
+                    s.chars().next_back()
+                };
+                edge.is_some_and(|c| !is_blank(c))
+            };
+            (non_empty(&run) && run.iter().all(ok)).then_some(run)
+        }
+        _ => None,
+    }
 }
 
 fn lower(mut v: Vec<u8>) -> Vec<u8> {
@@ -294,6 +420,28 @@ mod tests {
         assert_eq!(keys(r"(?:abc)?\d", false), None);
         assert_eq!(keys(r"", false), None);
         assert_eq!(keys(r"a|\w+", false), None);
+    }
+
+    #[test]
+    fn anchored_regexes_get_edge_keys() {
+        use super::{Place, regex_keys};
+        let (p, k) = regex_keys(r"^\s*read more:\s+\w+", true).unwrap();
+        assert_eq!(p, Place::Start);
+        assert_eq!(k, vec![b"read more:".to_vec()]);
+        let (p, k) = regex_keys(r"^(?:also on|see also) \S+", false).unwrap();
+        assert_eq!(p, Place::Start);
+        assert_eq!(k.len(), 2);
+        let (p, k) = regex_keys(r"\w+ share this story!\s*$", false).unwrap();
+        assert_eq!(p, Place::End);
+        assert_eq!(k, vec![b" share this story!".to_vec()]);
+        // a leading class that is not only blanks can move the key away from the line start
+        let (p, _) = regex_keys(r"^[>\s]*read more", false).unwrap();
+        assert_eq!(p, Place::Floating);
+        // the key may not start with a blank, or trimming would move the line start past it
+        let (p, _) = regex_keys(r"^\s* read more", false).unwrap();
+        assert_eq!(p, Place::Floating);
+        // optional blanks before the key are what trimming removes, so the key still anchors
+        assert_eq!(regex_keys(r"^ ?read more", false).unwrap().0, Place::Start);
     }
 
     #[test]

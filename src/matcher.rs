@@ -2,32 +2,130 @@
 //!
 //! # Design
 //!
-//! Every literal rule, and a set of required literals ("keys", see `keys.rs`) of every regex
-//! rule, go into **one** Aho-Corasick automaton that folds ASCII case. A chunk of many lines is
-//! searched with it in a single overlapping pass; only lines where some pattern occurs are looked
-//! at again ("candidate lines"), and only there are anchors (`line`, `prefix`, `suffix`), case,
-//! length guards and regexes checked. Lines without a hit cost nothing beyond the automaton's
-//! pass, whatever the number of rules, and the kept bytes between candidates are written out as
-//! one slice. A regex with no usable key is the one exception: it runs on every line, and the
-//! matcher then visits every line.
+//! Rules are sorted by *where* their text must stand, because that decides how cheaply a line
+//! can be cleared:
+//!
+//! - **line-start patterns**: `line` and `prefix` literals, and the keys of regexes anchored
+//!   with `^` (see `keys.rs`). They go into one anchored DFA that is stepped from the first
+//!   non-blank byte of each line and stops at its dead state, usually after a byte or two.
+//! - **line-end patterns**: `suffix` literals and keys of regexes anchored with `$`, reversed,
+//!   in a second anchored DFA stepped backwards from the last non-blank byte.
+//! - **floating patterns**: `contains` literals and the other regex keys, in one unanchored
+//!   Aho-Corasick automaton run once over the whole chunk.
+//!
+//! All three fold ASCII case. Only lines where some pattern was found ("candidate lines") are
+//! looked at again: there anchors, case, length guards and regexes are checked. Cost per line is
+//! thus a newline search plus a few DFA steps, whatever the number of rules. A regex with no
+//! usable key is the one exception: it runs on every line.
 //!
 //! Non-ASCII case-insensitive literals are inserted in their common casings (as written,
-//! lowercase, UPPERCASE, Capitalised, Title Case) because the automaton only folds ASCII; regexes
-//! get full Unicode case folding from the regex crate.
+//! lowercase, UPPERCASE, Capitalised, Title Case) because the automata only fold ASCII; regexes
+//! get full Unicode case folding from the regex crate, and their keys every case variant.
 //!
 //! The matcher does no I/O and, once its [`Scratch`] has warmed up, no allocation per line.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use memchr::{memchr, memrchr};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
+use memchr::memchr;
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 
 use crate::error::{Error, Result};
-use crate::keys::required_keys;
+use crate::keys::{Place, regex_keys};
 use crate::rules::{Action, Kind, Origin, RuleSpec};
 
-/// Above this many bytes of literal patterns the automaton is built as an NFA rather than a
-/// DFA, to keep memory bounded for very large user rule lists.
+/// Above this many bytes of patterns an automaton is built as an NFA rather than a DFA, to keep
+/// memory bounded for very large user rule lists (a DFA costs a transition table per state).
 const DFA_PATTERN_BYTES: usize = 256 * 1024;
+
+/// An anchored automaton stepped over the edge of each line.
+enum EdgeAutomaton {
+    Dfa(dfa::DFA),
+    Nfa(contiguous::NFA),
+}
+
+struct Edge {
+    automaton: EdgeAutomaton,
+    start: StateID,
+    /// Global id of this automaton's pattern 0.
+    base: u32,
+}
+
+impl Edge {
+    fn build(patterns: &[Vec<u8>], base: usize) -> Result<Option<Edge>> {
+        if patterns.is_empty() {
+            return Ok(None);
+        }
+        let err = |e: aho_corasick::BuildError| {
+            Error::other(format!("cannot build the rule automaton: {e}"))
+        };
+        let bytes: usize = patterns.iter().map(Vec::len).sum();
+        let automaton = if bytes <= DFA_PATTERN_BYTES {
+            EdgeAutomaton::Dfa(
+                dfa::Builder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .start_kind(StartKind::Anchored)
+                    .prefilter(false)
+                    .build(patterns)
+                    .map_err(err)?,
+            )
+        } else {
+            EdgeAutomaton::Nfa(
+                contiguous::Builder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .prefilter(false)
+                    .build(patterns)
+                    .map_err(err)?,
+            )
+        };
+        let start = match &automaton {
+            EdgeAutomaton::Dfa(a) => a.start_state(Anchored::Yes),
+            EdgeAutomaton::Nfa(a) => a.start_state(Anchored::Yes),
+        }
+        .map_err(|e| Error::other(format!("cannot start the rule automaton: {e}")))?;
+        Ok(Some(Edge {
+            automaton,
+            start,
+            base: base as u32,
+        }))
+    }
+
+    /// Steps the automaton over `bytes` and reports `(global pattern, bytes consumed)` for every
+    /// match, stopping at the dead state.
+    #[inline]
+    fn run(&self, bytes: impl Iterator<Item = u8>, mut found: impl FnMut(u32, usize)) {
+        match &self.automaton {
+            EdgeAutomaton::Dfa(a) => step(a, self.start, self.base, bytes, &mut found),
+            EdgeAutomaton::Nfa(a) => step(a, self.start, self.base, bytes, &mut found),
+        }
+    }
+}
+
+#[inline(always)]
+fn step<A: Automaton>(
+    a: &A,
+    start: StateID,
+    base: u32,
+    bytes: impl Iterator<Item = u8>,
+    found: &mut impl FnMut(u32, usize),
+) {
+    let mut sid = start;
+    for (i, b) in bytes.enumerate() {
+        sid = a.next_state(Anchored::Yes, sid, b);
+        if a.is_special(sid) {
+            if a.is_dead(sid) {
+                return;
+            }
+            if a.is_match(sid) {
+                for k in 0..a.match_len(sid) {
+                    found(base + a.match_pattern(sid, k).as_u32(), i + 1);
+                }
+            }
+        }
+    }
+}
 
 /// A rule's index in its [`Matcher`]; lower indices win when several rules match a line.
 pub type RuleId = usize;
@@ -125,8 +223,14 @@ impl Scratch {
 pub struct Matcher {
     rules: Vec<Rule>,
     infos: Vec<RuleInfo>,
-    ac: Option<AhoCorasick>,
+    starts: Option<Edge>,
+    ends: Option<Edge>,
+    floating: Option<AhoCorasick>,
+    floating_base: u32,
+    /// Per global pattern id: the rule it stands for.
     targets: Vec<Target>,
+    /// Per global pattern id: its length in bytes.
+    pat_len: Vec<usize>,
     unkeyed: Vec<u32>,
     strip_regexes: usize,
 }
@@ -177,8 +281,13 @@ impl Matcher {
         crate::rules::check_unique_ids(specs)?;
         let mut rules = Vec::with_capacity(specs.len());
         let mut infos = Vec::with_capacity(specs.len());
-        let mut patterns: Vec<Vec<u8>> = Vec::new();
-        let mut targets = Vec::new();
+        // Patterns and their targets per place; `End` patterns are stored reversed.
+        let mut pats: [(Vec<Vec<u8>>, Vec<Target>); 3] = Default::default();
+        let slot = |p: Place| match p {
+            Place::Start => 0,
+            Place::End => 1,
+            Place::Floating => 2,
+        };
         let mut unkeyed = Vec::new();
         let mut strip_regexes = 0;
         for (i, s) in specs.iter().enumerate() {
@@ -205,11 +314,15 @@ impl Matcher {
                         locs_slot = strip_regexes;
                         strip_regexes += 1;
                     }
-                    match required_keys(&s.pattern, !s.case_sensitive) {
-                        Some(keys) => {
-                            for k in keys {
-                                patterns.push(k);
-                                targets.push(Target::Key(idx));
+                    match regex_keys(&s.pattern, !s.case_sensitive) {
+                        Some((place, keys)) => {
+                            let (p, t) = &mut pats[slot(place)];
+                            for mut k in keys {
+                                if place == Place::End {
+                                    k.reverse();
+                                }
+                                p.push(k);
+                                t.push(Target::Key(idx));
                             }
                         }
                         None => {
@@ -232,14 +345,24 @@ impl Matcher {
                             format!("rule '{}': a literal cannot contain a line break", s.id),
                         ));
                     }
+                    let place = match s.kind {
+                        Kind::Line | Kind::Prefix => Place::Start,
+                        Kind::Suffix => Place::End,
+                        _ => Place::Floating,
+                    };
                     let forms = if s.case_sensitive || s.pattern.is_ascii() {
                         vec![s.pattern.clone()]
                     } else {
                         casings(&s.pattern)
                     };
+                    let (p, t) = &mut pats[slot(place)];
                     for f in forms {
-                        patterns.push(f.into_bytes());
-                        targets.push(Target::Literal(idx));
+                        let mut k = f.into_bytes();
+                        if place == Place::End {
+                            k.reverse();
+                        }
+                        p.push(k);
+                        t.push(Target::Literal(idx));
                     }
                 }
             }
@@ -262,10 +385,14 @@ impl Matcher {
                 keyed,
             });
         }
-        let ac = if patterns.is_empty() {
+        let [(start_p, start_t), (end_p, end_t), (float_p, float_t)] = pats;
+        let starts = Edge::build(&start_p, 0)?;
+        let ends = Edge::build(&end_p, start_p.len())?;
+        let floating_base = (start_p.len() + end_p.len()) as u32;
+        let floating = if float_p.is_empty() {
             None
         } else {
-            let bytes: usize = patterns.iter().map(Vec::len).sum();
+            let bytes: usize = float_p.iter().map(Vec::len).sum();
             let kind = if bytes <= DFA_PATTERN_BYTES {
                 AhoCorasickKind::DFA
             } else {
@@ -275,15 +402,26 @@ impl Matcher {
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
                 .kind(Some(kind))
-                .build(&patterns)
-                .map_err(|e| Error::other(format!("cannot build the literal automaton: {e}")))?;
+                .build(&float_p)
+                .map_err(|e| Error::other(format!("cannot build the rule automaton: {e}")))?;
             Some(ac)
         };
+        let pat_len = start_p
+            .iter()
+            .chain(&end_p)
+            .chain(&float_p)
+            .map(Vec::len)
+            .collect();
+        let targets = start_t.into_iter().chain(end_t).chain(float_t).collect();
         Ok(Matcher {
             rules,
             infos,
-            ac,
+            starts,
+            ends,
+            floating,
+            floating_base,
             targets,
+            pat_len,
             unkeyed,
             strip_regexes,
         })
@@ -294,9 +432,37 @@ impl Matcher {
         &self.infos
     }
 
-    /// Number of patterns in the literal automaton (literal casings plus regex keys).
+    /// Number of patterns in the automata (literal casings plus regex keys).
     pub fn pattern_count(&self) -> usize {
         self.targets.len()
+    }
+
+    /// How many patterns stand at line starts, at line ends and anywhere, in that order.
+    pub fn pattern_places(&self) -> (usize, usize, usize) {
+        let f = self.floating_base as usize;
+        let e = self.ends.as_ref().map_or(f, |e| e.base as usize);
+        (e, f - e, self.targets.len() - f)
+    }
+
+    /// Adds the line-start and line-end pattern hits of `line` (content without terminator).
+    #[inline]
+    fn edge_hits(&self, line: &[u8], hits: &mut Vec<(u32, usize, usize)>) {
+        if line.is_empty() {
+            return;
+        }
+        let (ts, te) = trim_bounds(line);
+        if let Some(e) = &self.starts {
+            e.run(line[ts..].iter().copied(), |p, n| {
+                let end = ts + n;
+                hits.push((p, end - self.pat_len[p as usize], end));
+            });
+        }
+        if let Some(e) = &self.ends {
+            e.run(line[..te].iter().rev().copied(), |p, n| {
+                let start = te - n;
+                hits.push((p, start, start + self.pat_len[p as usize]));
+            });
+        }
     }
 
     /// The verdict for one line's content (without its terminator).
@@ -312,11 +478,14 @@ impl Matcher {
     /// ```
     pub fn verdict(&self, line: &[u8], scratch: &mut Scratch) -> Verdict {
         scratch.hits.clear();
-        if let Some(ac) = &self.ac {
+        self.edge_hits(line, &mut scratch.hits);
+        if let Some(ac) = &self.floating {
             for m in ac.find_overlapping_iter(line) {
-                scratch
-                    .hits
-                    .push((m.pattern().as_u32(), m.start(), m.end()));
+                scratch.hits.push((
+                    self.floating_base + m.pattern().as_u32(),
+                    m.start(),
+                    m.end(),
+                ));
             }
         }
         if scratch.hits.is_empty() && self.unkeyed.is_empty() {
@@ -334,75 +503,34 @@ impl Matcher {
         scratch: &mut Scratch,
         mut on_line: impl FnMut(usize, usize, usize, Verdict, &Scratch) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        scratch.hits.clear();
-        if !self.unkeyed.is_empty() {
-            return self.scan_every_line(chunk, scratch, on_line);
-        }
-        let Some(ac) = &self.ac else { return Ok(()) };
-        let mut cur: Option<(usize, usize)> = None;
-        for m in ac.find_overlapping_iter(chunk) {
-            if let Some((ls, le)) = cur {
-                if m.start() < le {
-                    scratch
-                        .hits
-                        .push((m.pattern().as_u32(), m.start() - ls, m.end() - ls));
-                    continue;
-                }
-                self.finish_line(chunk, ls, le, scratch, &mut on_line)?;
-            }
-            let ls = memrchr(b'\n', &chunk[..m.start()]).map_or(0, |i| i + 1);
-            let le = memchr(b'\n', &chunk[m.end()..]).map_or(chunk.len(), |i| m.end() + i + 1);
-            scratch.hits.clear();
-            scratch
-                .hits
-                .push((m.pattern().as_u32(), m.start() - ls, m.end() - ls));
-            cur = Some((ls, le));
-        }
-        if let Some((ls, le)) = cur {
-            self.finish_line(chunk, ls, le, scratch, &mut on_line)?;
-        }
-        Ok(())
-    }
-
-    fn scan_every_line<E>(
-        &self,
-        chunk: &[u8],
-        scratch: &mut Scratch,
-        mut on_line: impl FnMut(usize, usize, usize, Verdict, &Scratch) -> std::result::Result<(), E>,
-    ) -> std::result::Result<(), E> {
-        let mut matches = self
-            .ac
+        let every = !self.unkeyed.is_empty();
+        let mut floating = self
+            .floating
             .as_ref()
             .map(|ac| ac.find_overlapping_iter(chunk).peekable());
+        let n = chunk.len();
         let mut ls = 0;
-        while ls < chunk.len() {
-            let le = memchr(b'\n', &chunk[ls..]).map_or(chunk.len(), |i| ls + i + 1);
+        while ls < n {
+            let le = memchr(b'\n', &chunk[ls..]).map_or(n, |i| ls + i + 1);
+            let ce = content_end(chunk, ls, le);
             scratch.hits.clear();
-            if let Some(it) = matches.as_mut() {
+            self.edge_hits(&chunk[ls..ce], &mut scratch.hits);
+            if let Some(it) = floating.as_mut() {
                 while let Some(m) = it.next_if(|m| m.start() < le) {
-                    scratch
-                        .hits
-                        .push((m.pattern().as_u32(), m.start() - ls, m.end() - ls));
+                    scratch.hits.push((
+                        self.floating_base + m.pattern().as_u32(),
+                        m.start() - ls,
+                        m.end() - ls,
+                    ));
                 }
             }
-            self.finish_line(chunk, ls, le, scratch, &mut on_line)?;
+            if every || !scratch.hits.is_empty() {
+                let v = self.evaluate(&chunk[ls..ce], scratch);
+                if v != Verdict::Keep {
+                    on_line(ls, ce, le, v, scratch)?;
+                }
+            }
             ls = le;
-        }
-        Ok(())
-    }
-
-    fn finish_line<E>(
-        &self,
-        chunk: &[u8],
-        ls: usize,
-        le: usize,
-        scratch: &mut Scratch,
-        on_line: &mut impl FnMut(usize, usize, usize, Verdict, &Scratch) -> std::result::Result<(), E>,
-    ) -> std::result::Result<(), E> {
-        let ce = content_end(chunk, ls, le);
-        let v = self.evaluate(&chunk[ls..ce], scratch);
-        if v != Verdict::Keep {
-            on_line(ls, ce, le, v, scratch)?;
         }
         Ok(())
     }

@@ -16,10 +16,56 @@ pub struct Pack {
 }
 
 /// Every built-in pack, in the order their rules are applied.
-pub const PACKS: &[Pack] = &[Pack {
-    lang: "en",
-    text: include_str!("en.rules"),
-}];
+pub const PACKS: &[Pack] = &[
+    Pack {
+        lang: "en",
+        text: include_str!("en.rules"),
+    },
+    Pack {
+        lang: "ru",
+        text: include_str!("ru.rules"),
+    },
+    Pack {
+        lang: "uk",
+        text: include_str!("uk.rules"),
+    },
+    Pack {
+        lang: "de",
+        text: include_str!("de.rules"),
+    },
+    Pack {
+        lang: "ar",
+        text: include_str!("ar.rules"),
+    },
+    Pack {
+        lang: "zh",
+        text: include_str!("zh.rules"),
+    },
+    Pack {
+        lang: "fr",
+        text: include_str!("fr.rules"),
+    },
+    Pack {
+        lang: "es",
+        text: include_str!("es.rules"),
+    },
+    Pack {
+        lang: "it",
+        text: include_str!("it.rules"),
+    },
+    Pack {
+        lang: "pl",
+        text: include_str!("pl.rules"),
+    },
+    Pack {
+        lang: "pt",
+        text: include_str!("pt.rules"),
+    },
+    Pack {
+        lang: "bg",
+        text: include_str!("bg.rules"),
+    },
+];
 
 /// The pack for `lang`, if there is one.
 pub fn pack(lang: &str) -> Option<&'static Pack> {

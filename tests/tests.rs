@@ -1,0 +1,8 @@
+//! The integration tests: one binary, one module per area.
+
+mod util;
+
+mod cli;
+mod fixtures;
+mod grep_compat;
+mod seed;
