@@ -211,17 +211,15 @@ fn list_rules(a: &RuleArgs) -> Result<u8, Error> {
     let matcher = load_rules(a)?;
     let mut out = BufWriter::new(io::stdout().lock());
     let w = |e| Error::io("<stdout>", e);
+    writeln!(out, "# id\tcategory\tkind\taction\twhere\torigin").map_err(w)?;
     for r in matcher.rules() {
-        writeln!(
-            out,
-            "{}\t{}\t{}\t{:?}\t{}",
-            r.id,
-            r.category,
-            r.kind.keyword(),
-            r.action,
-            r.origin
-        )
-        .map_err(w)?;
+        let action = if r.action == dechaff::rules::Action::Drop {
+            "drop"
+        } else {
+            "strip"
+        };
+        let (id, cat, kind, place) = (&r.id, &r.category, r.kind.keyword(), r.place);
+        writeln!(out, "{id}\t{cat}\t{kind}\t{action}\t{place}\t{}", r.origin).map_err(w)?;
     }
     writeln!(
         out,

@@ -145,6 +145,8 @@ pub struct RuleInfo {
     pub origin: Origin,
     /// False for a regex that has no required literal and so runs on every line.
     pub keyed: bool,
+    /// Where the rule's patterns are looked for: `start`, `end`, `anywhere` or `every-line`.
+    pub place: &'static str,
 }
 
 struct Rule {
@@ -293,6 +295,7 @@ impl Matcher {
         for (i, s) in specs.iter().enumerate() {
             let idx = u32::try_from(i).map_err(|_| Error::other("too many rules"))?;
             let mut keyed = true;
+            let mut place_name = "every-line";
             let mut regex = None;
             let mut locs_slot = 0;
             match s.kind {
@@ -316,6 +319,7 @@ impl Matcher {
                     }
                     match regex_keys(&s.pattern, !s.case_sensitive) {
                         Some((place, keys)) => {
+                            place_name = place.name();
                             let (p, t) = &mut pats[slot(place)];
                             for mut k in keys {
                                 if place == Place::End {
@@ -355,6 +359,7 @@ impl Matcher {
                     } else {
                         casings(&s.pattern)
                     };
+                    place_name = place.name();
                     let (p, t) = &mut pats[slot(place)];
                     for f in forms {
                         let mut k = f.into_bytes();
@@ -383,6 +388,7 @@ impl Matcher {
                 action: s.action,
                 origin: s.origin.clone(),
                 keyed,
+                place: place_name,
             });
         }
         let [(start_p, start_t), (end_p, end_t), (float_p, float_t)] = pats;
