@@ -55,6 +55,11 @@ pub struct Args {
     #[arg(long, value_name = "BYTES", default_value_t = dechaff::frame::DEFAULT_MAX_LINE)]
     pub max_line: usize,
 
+    /// Matching threads. Default: all cores for input files of 8 MiB or more, else 1. Output is
+    /// identical for every value.
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -64,6 +64,11 @@ impl<'m> Filter<'m> {
         Filter { matcher, config }
     }
 
+    /// The filter's settings.
+    pub fn config(&self) -> FilterConfig {
+        self.config
+    }
+
     /// Filters `input` into `out`, reporting removals to `obs`.
     ///
     /// ```

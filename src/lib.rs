@@ -38,6 +38,7 @@ pub mod frame;
 mod keys;
 pub mod matcher;
 pub mod packs;
+pub mod parallel;
 pub mod report;
 pub mod rules;
 

@@ -85,11 +85,19 @@ fn run(args: Args) -> Result<u8, Error> {
     };
     let mut failed = false;
     for path in inputs {
-        let (name, reader): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
-            ("<stdin>".into(), Box::new(io::stdin().lock()))
+        let (name, reader, jobs): (String, Box<dyn Read + Send>, usize) = if path.as_os_str() == "-"
+        {
+            (
+                "<stdin>".into(),
+                Box::new(io::stdin()),
+                args.jobs.unwrap_or(1),
+            )
         } else {
             match File::open(path) {
-                Ok(f) => (path.display().to_string(), Box::new(f)),
+                Ok(f) => {
+                    let jobs = args.jobs.unwrap_or_else(|| default_jobs(&f));
+                    (path.display().to_string(), Box::new(f), jobs)
+                }
                 Err(e) => {
                     eprintln!("dechaff: {}: {e}", path.display());
                     failed = true;
@@ -99,7 +107,7 @@ fn run(args: Args) -> Result<u8, Error> {
         };
         let mut obs = (&mut stats, &mut explain);
         obs.start_input(&name);
-        match filter.run(reader, &mut out, &mut obs) {
+        match filter.run_parallel(reader, &mut out, &mut obs, jobs) {
             Ok(()) => {}
             Err(RunError::Read(e)) => {
                 eprintln!("dechaff: {name}: {e}");
@@ -122,6 +130,18 @@ fn run(args: Args) -> Result<u8, Error> {
         r.map_err(|e| Error::io("<stderr>", e))?;
     }
     Ok(if failed { exit::ERROR } else { exit::OK })
+}
+
+/// All cores for a regular file of 8 MiB or more; one thread otherwise, where starting
+/// threads would cost more than it saves.
+fn default_jobs(f: &File) -> usize {
+    const LARGE: u64 = 8 << 20;
+    match f.metadata() {
+        Ok(m) if m.is_file() && m.len() >= LARGE => {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        }
+        _ => 1,
+    }
 }
 
 fn read_text(path: &Path, what: &str) -> Result<String, Error> {

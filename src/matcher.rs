@@ -38,6 +38,10 @@ use crate::rules::{Action, Kind, Origin, RuleSpec};
 /// memory bounded for very large user rule lists (a DFA costs a transition table per state).
 const DFA_PATTERN_BYTES: usize = 256 * 1024;
 
+/// The lazy DFA cache of each regex. Regexes only verify candidate lines, so a small cache
+/// costs little time and keeps memory bounded with hundreds of rules.
+const REGEX_CACHE_BYTES: usize = 512 * 1024;
+
 /// An anchored automaton stepped over the edge of each line.
 enum EdgeAutomaton {
     Dfa(dfa::DFA),
@@ -302,6 +306,7 @@ impl Matcher {
                 Kind::Regex => {
                     let re = RegexBuilder::new(&s.pattern)
                         .case_insensitive(!s.case_sensitive)
+                        .dfa_size_limit(REGEX_CACHE_BYTES)
                         .build()
                         .map_err(|e| {
                             Error::rule(
@@ -682,8 +687,11 @@ struct Measure {
 impl Measure {
     fn allows(&mut self, rule: &Rule, trimmed: &[u8]) -> bool {
         if let Some(max) = rule.max_chars {
-            let n = *self.chars.get_or_insert_with(|| char_count(trimmed));
-            if n > max {
+            // A character is 1 to 4 bytes: most lines are decided without counting.
+            if trimmed.len() > max.saturating_mul(4) {
+                return false;
+            }
+            if trimmed.len() > max && *self.chars.get_or_insert_with(|| char_count(trimmed)) > max {
                 return false;
             }
         }
@@ -784,6 +792,44 @@ fn one_line(s: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" / ")
+}
+
+impl Matcher {
+    /// Counts, per rule, the lines on which one of its patterns was found (candidate lines):
+    /// what a rule costs beyond the automaton pass. For tuning rule packs.
+    pub fn candidate_counts(&self, chunk: &[u8]) -> Vec<u64> {
+        let mut counts = vec![0u64; self.rules.len()];
+        let mut hits = Vec::new();
+        let mut seen = vec![false; self.rules.len()];
+        let mut ls = 0;
+        while ls < chunk.len() {
+            let le = memchr(b'\n', &chunk[ls..]).map_or(chunk.len(), |i| ls + i + 1);
+            let ce = content_end(chunk, ls, le);
+            hits.clear();
+            self.edge_hits(&chunk[ls..ce], &mut hits);
+            if let Some(ac) = &self.floating {
+                for m in ac.find_overlapping_iter(&chunk[ls..ce]) {
+                    hits.push((
+                        self.floating_base + m.pattern().as_u32(),
+                        m.start(),
+                        m.end(),
+                    ));
+                }
+            }
+            seen.iter_mut().for_each(|s| *s = false);
+            for &(p, _, _) in &hits {
+                let r = match self.targets[p as usize] {
+                    Target::Literal(r) | Target::Key(r) => r as usize,
+                };
+                if !seen[r] {
+                    seen[r] = true;
+                    counts[r] += 1;
+                }
+            }
+            ls = le;
+        }
+        counts
+    }
 }
 
 #[cfg(test)]

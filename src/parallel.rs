@@ -1,0 +1,354 @@
+//! The parallel driver: one reader, N matching workers, one writer that restores input order.
+//!
+//! Lines are independent, so a chunk of whole lines can be filtered anywhere. The reader fills
+//! owned buffers of fixed size, cuts each after its last line terminator (the partial line is
+//! carried into the next buffer) and numbers them; workers filter a chunk into an output buffer
+//! and record its removals; the writer takes results in sequence order, writes them and replays
+//! the removals to the observer with absolute line numbers. A fixed pool of buffer pairs bounds
+//! memory: the reader waits for the writer to hand a pair back, so at most `pool` chunks are in
+//! flight whatever the input size, and output is byte-identical to the single-threaded
+//! [`Filter::run`], whatever the thread count.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read, Write};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use memchr::memrchr;
+
+use crate::filter::{Filter, RunError};
+use crate::matcher::{RuleId, Scratch};
+use crate::report::{Event, EventKind, Observer};
+
+/// A buffer pair: the input chunk and the output produced from it.
+struct Slot {
+    input: Vec<u8>,
+    output: Vec<u8>,
+}
+
+enum JobKind {
+    /// Whole lines to filter.
+    Lines,
+    /// Part of an over-long line; `true` when it ends the line.
+    Raw(bool),
+}
+
+struct Job {
+    seq: u64,
+    kind: JobKind,
+    slot: Slot,
+}
+
+/// A removal recorded by a worker: line number within the chunk and the line's byte range.
+#[derive(Clone, Copy)]
+struct Recorded {
+    line_no: u64,
+    start: usize,
+    end: usize,
+    kind: EventKind,
+    rule: RuleId,
+    bytes_removed: usize,
+}
+
+struct Done {
+    seq: u64,
+    slot: Slot,
+    events: Vec<Recorded>,
+    lines: u64,
+    long_line_end: bool,
+}
+
+enum Msg {
+    Done(Done),
+    ReadError(u64, io::Error),
+}
+
+/// Records a worker's events as offsets into the chunk.
+struct Recorder<'a> {
+    base: usize,
+    numbered: bool,
+    events: &'a mut Vec<Recorded>,
+}
+
+impl Observer for Recorder<'_> {
+    fn wants_line_numbers(&self) -> bool {
+        self.numbered
+    }
+    fn event(&mut self, ev: &Event<'_>) -> io::Result<()> {
+        let start = ev.line.as_ptr() as usize - self.base;
+        self.events.push(Recorded {
+            line_no: ev.line_no,
+            start,
+            end: start + ev.line.len(),
+            kind: ev.kind,
+            rule: ev.rule,
+            bytes_removed: ev.bytes_removed,
+        });
+        Ok(())
+    }
+}
+
+impl Filter<'_> {
+    /// Like [`Filter::run`], with `jobs` matching threads. Output and events are identical to
+    /// the single-threaded run; `jobs <= 1` simply calls it.
+    pub fn run_parallel<R: Read + Send, W: Write + ?Sized, O: Observer + ?Sized>(
+        &self,
+        input: R,
+        out: &mut W,
+        obs: &mut O,
+        jobs: usize,
+    ) -> Result<(), RunError> {
+        if jobs <= 1 {
+            return self.run(input, out, obs);
+        }
+        let capacity = self.config().max_line.max(1);
+        let numbered = obs.wants_line_numbers();
+        let pool_size = jobs * 2 + 2;
+        let (pool_tx, pool_rx) = sync_channel::<Slot>(pool_size);
+        for _ in 0..pool_size {
+            pool_tx
+                .send(Slot {
+                    input: Vec::new(),
+                    output: Vec::new(),
+                })
+                .expect("pool has room");
+        }
+        let (job_tx, job_rx) = sync_channel::<Job>(jobs);
+        // Shared by the workers and dropped with the last of them, which unblocks the reader.
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let (done_tx, done_rx) = sync_channel::<Msg>(pool_size);
+        std::thread::scope(|s| {
+            let reader_done = done_tx.clone();
+            s.spawn(move || read_chunks(input, capacity, pool_rx, job_tx, reader_done));
+            for _ in 0..jobs {
+                let done = done_tx.clone();
+                let rx = Arc::clone(&job_rx);
+                s.spawn(move || self.work(&rx, done, numbered));
+            }
+            drop(job_rx);
+            drop(done_tx);
+            let result = write_in_order(done_rx, &pool_tx, out, obs);
+            // Dropping the pool sender and the receiver (inside write_in_order) unblocks the
+            // reader and the workers if the writer stopped early.
+            drop(pool_tx);
+            result
+        })
+    }
+
+    fn work(&self, jobs: &Mutex<Receiver<Job>>, done: SyncSender<Msg>, numbered: bool) {
+        let mut scratch = Scratch::new();
+        loop {
+            let job = {
+                let Ok(rx) = jobs.lock() else { return };
+                match rx.recv() {
+                    Ok(j) => j,
+                    Err(_) => return,
+                }
+            };
+            let Job {
+                seq,
+                kind,
+                mut slot,
+            } = job;
+            let mut events = Vec::new();
+            let mut lines = 0u64;
+            let long_line_end = match kind {
+                JobKind::Lines => {
+                    slot.output.clear();
+                    let mut rec = Recorder {
+                        base: slot.input.as_ptr() as usize,
+                        numbered,
+                        events: &mut events,
+                    };
+                    // Writing into a Vec cannot fail.
+                    let _ = self.chunk(
+                        &slot.input,
+                        &mut lines,
+                        numbered,
+                        &mut scratch,
+                        &mut slot.output,
+                        &mut rec,
+                    );
+                    false
+                }
+                JobKind::Raw(end) => {
+                    slot.output.clear();
+                    if self.config().output == crate::OutputMode::Kept {
+                        slot.output.extend_from_slice(&slot.input);
+                    }
+                    end
+                }
+            };
+            if done
+                .send(Msg::Done(Done {
+                    seq,
+                    slot,
+                    events,
+                    lines,
+                    long_line_end,
+                }))
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// The reader thread: fills buffers from the pool with whole lines and numbers them.
+fn read_chunks<R: Read>(
+    mut input: R,
+    capacity: usize,
+    pool: Receiver<Slot>,
+    jobs: SyncSender<Job>,
+    done: SyncSender<Msg>,
+) {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut seq = 0u64;
+    let mut in_long = false;
+    let mut eof = false;
+    loop {
+        let Ok(mut slot) = pool.recv() else { return };
+        slot.input.clear();
+        slot.input.reserve(capacity);
+        slot.input.extend_from_slice(&carry);
+        carry.clear();
+        // Fill the buffer: for a line-aligned cut the chunk should be as large as the buffer.
+        while !eof && slot.input.len() < capacity {
+            let len = slot.input.len();
+            slot.input.resize(capacity, 0);
+            match input.read(&mut slot.input[len..]) {
+                Ok(0) => {
+                    slot.input.truncate(len);
+                    eof = true;
+                }
+                Ok(n) => slot.input.truncate(len + n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => slot.input.truncate(len),
+                Err(e) => {
+                    // Hand on what was read, then the error, so nothing read is lost.
+                    slot.input.truncate(len);
+                    let _ = send_job(&jobs, seq, in_long, true, slot, &mut carry);
+                    let _ = done.send(Msg::ReadError(seq + 1, e));
+                    return;
+                }
+            }
+        }
+        if slot.input.is_empty() {
+            if in_long {
+                // A long line that ended exactly at the end of input.
+                let _ = jobs.send(Job {
+                    seq,
+                    kind: JobKind::Raw(true),
+                    slot,
+                });
+            }
+            return;
+        }
+        match send_job(&jobs, seq, in_long, eof, slot, &mut carry) {
+            Ok(still_long) => in_long = still_long,
+            Err(()) => return,
+        }
+        seq += 1;
+        if eof && carry.is_empty() {
+            return;
+        }
+    }
+}
+
+/// Cuts `slot` after its last terminator (moving the rest to `carry`) and sends it. Returns
+/// whether a long line continues past this buffer.
+fn send_job(
+    jobs: &SyncSender<Job>,
+    seq: u64,
+    in_long: bool,
+    eof: bool,
+    mut slot: Slot,
+    carry: &mut Vec<u8>,
+) -> Result<bool, ()> {
+    let cut = memrchr(b'\n', &slot.input);
+    let (kind, still_long) = if in_long {
+        // Continue the long line up to its terminator; what follows starts fresh next time.
+        match memchr::memchr(b'\n', &slot.input) {
+            Some(i) => {
+                carry.extend_from_slice(&slot.input[i + 1..]);
+                slot.input.truncate(i + 1);
+                (JobKind::Raw(true), false)
+            }
+            None => (JobKind::Raw(eof), !eof),
+        }
+    } else {
+        match cut {
+            _ if eof => (JobKind::Lines, false),
+            Some(i) => {
+                carry.extend_from_slice(&slot.input[i + 1..]);
+                slot.input.truncate(i + 1);
+                (JobKind::Lines, false)
+            }
+            // A full buffer without a terminator: a line longer than the cap.
+            None => (JobKind::Raw(false), true),
+        }
+    };
+    jobs.send(Job { seq, kind, slot }).map_err(|_| ())?;
+    Ok(still_long)
+}
+
+/// The writer: results in sequence order to `out`, events to `obs`, buffers back to the pool.
+fn write_in_order<W: Write + ?Sized, O: Observer + ?Sized>(
+    done: Receiver<Msg>,
+    pool: &SyncSender<Slot>,
+    out: &mut W,
+    obs: &mut O,
+) -> Result<(), RunError> {
+    let mut next = 0u64;
+    let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
+    let mut read_error: Option<(u64, io::Error)> = None;
+    let mut line_base = 0u64;
+    loop {
+        while let Some(d) = waiting.remove(&next) {
+            out.write_all(&d.slot.output).map_err(RunError::Write)?;
+            for r in &d.events {
+                let ev = Event {
+                    line_no: if r.line_no == 0 {
+                        0
+                    } else {
+                        line_base + r.line_no
+                    },
+                    line: &d.slot.input[r.start..r.end],
+                    kind: r.kind,
+                    rule: r.rule,
+                    bytes_removed: r.bytes_removed,
+                };
+                obs.event(&ev).map_err(RunError::Write)?;
+            }
+            line_base += d.lines;
+            if d.long_line_end {
+                line_base += 1;
+                let ev = Event {
+                    line_no: line_base,
+                    line: b"",
+                    kind: EventKind::LongLine,
+                    rule: 0,
+                    bytes_removed: 0,
+                };
+                obs.event(&ev).map_err(RunError::Write)?;
+            }
+            next += 1;
+            let _ = pool.send(d.slot);
+        }
+        if read_error.as_ref().is_some_and(|(at, _)| *at <= next) {
+            let (_, e) = read_error.take().expect("checked");
+            return Err(RunError::Read(e));
+        }
+        match done.recv() {
+            Ok(Msg::Done(d)) => {
+                waiting.insert(d.seq, d);
+            }
+            Ok(Msg::ReadError(at, e)) => read_error = Some((at, e)),
+            Err(_) => break,
+        }
+    }
+    if let Some((_, e)) = read_error {
+        return Err(RunError::Read(e));
+    }
+    Ok(())
+}
