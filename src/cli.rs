@@ -147,6 +147,10 @@ pub struct EvalArgs {
 /// Arguments of `dechaff rules`.
 #[derive(ClapArgs, Debug)]
 pub struct ListArgs {
+    /// Instead of the list, count per rule the lines of FILE where one of its patterns was found
+    /// (candidate lines, each checked further): what each rule costs on that text.
+    #[arg(long, value_name = "FILE")]
+    pub cost: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RuleArgs,
 }

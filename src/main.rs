@@ -50,7 +50,7 @@ fn main() -> ExitCode {
 fn run(args: Args) -> Result<u8, Error> {
     match &args.command {
         Some(Command::Eval(e)) => return eval(e),
-        Some(Command::Rules(l)) => return list_rules(&l.rules),
+        Some(Command::Rules(l)) => return list_rules(&l.rules, l.cost.as_deref()),
         None => {}
     }
     let matcher = load_rules(&args.rules)?;
@@ -227,10 +227,29 @@ fn eval(e: &cli::EvalArgs) -> Result<u8, Error> {
     Ok(exit::OK)
 }
 
-fn list_rules(a: &RuleArgs) -> Result<u8, Error> {
+fn list_rules(a: &RuleArgs, cost: Option<&Path>) -> Result<u8, Error> {
     let matcher = load_rules(a)?;
     let mut out = BufWriter::new(io::stdout().lock());
     let w = |e| Error::io("<stdout>", e);
+    if let Some(path) = cost {
+        let text = std::fs::read(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let lines = memchr::memchr_iter(b'\n', &text).count();
+        let counts = matcher.candidate_counts(&text);
+        let mut order: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] > 0).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(counts[i]));
+        writeln!(
+            out,
+            "# candidate lines per rule in {} ({lines} lines)",
+            path.display()
+        )
+        .map_err(w)?;
+        for i in order {
+            let r = &matcher.rules()[i];
+            writeln!(out, "{}\t{}\t{}", counts[i], r.id, r.place).map_err(w)?;
+        }
+        out.flush().map_err(w)?;
+        return Ok(exit::OK);
+    }
     writeln!(out, "# id\tcategory\tkind\taction\twhere\torigin").map_err(w)?;
     for r in matcher.rules() {
         let action = if r.action == dechaff::rules::Action::Drop {

@@ -28,6 +28,8 @@ use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
 use memchr::memchr;
+use std::sync::OnceLock;
+
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 
 use crate::error::{Error, Result};
@@ -40,7 +42,112 @@ const DFA_PATTERN_BYTES: usize = 256 * 1024;
 
 /// The lazy DFA cache of each regex. Regexes only verify candidate lines, so a small cache
 /// costs little time and keeps memory bounded with hundreds of rules.
-const REGEX_CACHE_BYTES: usize = 512 * 1024;
+const REGEX_CACHE_BYTES: usize = 256 * 1024;
+
+/// Edge automata hold at most this many bytes of each pattern. They are prefilters: a hit is
+/// confirmed against the whole literal (or by the regex), so short keys only cost a compare on
+/// the few lines that share them, while the automaton stays small and shallow.
+const EDGE_KEY_BYTES: usize = 8;
+
+/// The bytes of `pattern` an automaton holds for `place`: the first [`EDGE_KEY_BYTES`] at line
+/// starts, the last ones (reversed) at line ends, all of it anywhere.
+fn edge_key(pattern: &[u8], place: Place) -> Vec<u8> {
+    match place {
+        Place::Start => pattern[..pattern.len().min(EDGE_KEY_BYTES)].to_vec(),
+        Place::End => pattern[pattern.len().saturating_sub(EDGE_KEY_BYTES)..]
+            .iter()
+            .rev()
+            .copied()
+            .collect(),
+        Place::Floating => pattern.to_vec(),
+    }
+}
+
+impl Rule {
+    fn form_eq(&self, a: &[u8], b: &[u8]) -> bool {
+        if self.case_sensitive {
+            a == b
+        } else {
+            a.eq_ignore_ascii_case(b)
+        }
+    }
+
+    /// The length of a form of this literal that starts the line at `ts` (and, for `line`
+    /// rules, ends it at `te`).
+    fn form_at_start(&self, line: &[u8], ts: usize, te: usize) -> Option<usize> {
+        let rest = &line[ts..];
+        self.forms
+            .iter()
+            .map(Vec::len)
+            .zip(&self.forms)
+            .find_map(|(n, f)| {
+                let fits = rest.len() >= n && self.form_eq(&rest[..n], f);
+                (fits && (self.kind != Kind::Line || ts + n == te)).then_some(n)
+            })
+    }
+
+    /// The length of a form of this literal that ends the line at `te`.
+    fn form_at_end(&self, line: &[u8], te: usize) -> Option<usize> {
+        let head = &line[..te];
+        self.forms.iter().find_map(|f| {
+            let n = f.len();
+            (head.len() >= n && self.form_eq(&head[te - n..], f)).then_some(n)
+        })
+    }
+}
+
+/// Sources of built-in rules start with this (`<builtin:en>`).
+const BUILTIN_PREFIX: &str = "<builtin:";
+
+/// A regex compiled on first use.
+struct LazyRegex {
+    pattern: String,
+    case_insensitive: bool,
+    regex: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    fn new(pattern: &str, case_insensitive: bool) -> LazyRegex {
+        LazyRegex {
+            pattern: pattern.to_string(),
+            case_insensitive,
+            regex: OnceLock::new(),
+        }
+    }
+
+    fn build(&self) -> std::result::Result<Regex, regex::Error> {
+        RegexBuilder::new(&self.pattern)
+            .case_insensitive(self.case_insensitive)
+            .dfa_size_limit(REGEX_CACHE_BYTES)
+            .build()
+    }
+
+    fn get_or_try(&self) -> std::result::Result<&Regex, regex::Error> {
+        if let Some(r) = self.regex.get() {
+            return Ok(r);
+        }
+        let r = self.build()?;
+        Ok(self.regex.get_or_init(|| r))
+    }
+
+    fn get(&self) -> &Regex {
+        // Built-in patterns are compiled by `Matcher::compile_all` in the tests; user patterns
+        // were compiled in `Matcher::new`.
+        self.regex
+            .get_or_init(|| self.build().expect("built-in regex compiles (tested)"))
+    }
+}
+
+fn compile_error(s: &RuleSpec, e: &regex::Error) -> Error {
+    Error::rule(
+        s.origin.to_string(),
+        format!(
+            "rule '{}': invalid regex: {}",
+            s.id,
+            one_line(&e.to_string())
+        ),
+    )
+}
 
 /// An anchored automaton stepped over the edge of each line.
 enum EdgeAutomaton {
@@ -161,7 +268,10 @@ struct Rule {
     max_words: Option<usize>,
     /// The literal as written, for the exact comparison of case-sensitive rules.
     literal: Vec<u8>,
-    regex: Option<Regex>,
+    /// The literal's forms (casings) as inserted: edge automata only hold their first (or last)
+    /// [`EDGE_KEY_BYTES`] bytes, so a hit is confirmed against these.
+    forms: Vec<Vec<u8>>,
+    regex: Option<LazyRegex>,
     /// Index of this rule's capture-location slot, for strip regexes.
     locs_slot: usize,
 }
@@ -300,24 +410,20 @@ impl Matcher {
             let idx = u32::try_from(i).map_err(|_| Error::other("too many rules"))?;
             let mut keyed = true;
             let mut place_name = "every-line";
+            let mut literal_forms = Vec::new();
             let mut regex = None;
             let mut locs_slot = 0;
             match s.kind {
                 Kind::Regex => {
-                    let re = RegexBuilder::new(&s.pattern)
-                        .case_insensitive(!s.case_sensitive)
-                        .dfa_size_limit(REGEX_CACHE_BYTES)
-                        .build()
-                        .map_err(|e| {
-                            Error::rule(
-                                s.origin.to_string(),
-                                format!(
-                                    "rule '{}': invalid regex: {}",
-                                    s.id,
-                                    one_line(&e.to_string())
-                                ),
-                            )
-                        })?;
+                    let lazy = LazyRegex::new(&s.pattern, !s.case_sensitive);
+                    if !s.origin.source.starts_with(BUILTIN_PREFIX) {
+                        // User rules are compiled now, so a bad one stops the run before any
+                        // input is read. Built-in packs are tested to compile and are compiled
+                        // on first use: most of their regexes never meet a candidate line.
+                        lazy.get_or_try().map_err(|e| compile_error(s, &e))?;
+                    } else if regex_syntax::Parser::new().parse(&s.pattern).is_err() {
+                        lazy.get_or_try().map_err(|e| compile_error(s, &e))?;
+                    }
                     if s.action == Action::Strip {
                         locs_slot = strip_regexes;
                         strip_regexes += 1;
@@ -326,10 +432,11 @@ impl Matcher {
                         Some((place, keys)) => {
                             place_name = place.name();
                             let (p, t) = &mut pats[slot(place)];
-                            for mut k in keys {
-                                if place == Place::End {
-                                    k.reverse();
-                                }
+                            let mut keys: Vec<Vec<u8>> =
+                                keys.iter().map(|k| edge_key(k, place)).collect();
+                            keys.sort();
+                            keys.dedup();
+                            for k in keys {
                                 p.push(k);
                                 t.push(Target::Key(idx));
                             }
@@ -339,7 +446,7 @@ impl Matcher {
                             unkeyed.push(idx);
                         }
                     }
-                    regex = Some(re);
+                    regex = Some(lazy);
                 }
                 _ => {
                     if s.pattern.is_empty() {
@@ -366,14 +473,17 @@ impl Matcher {
                     };
                     place_name = place.name();
                     let (p, t) = &mut pats[slot(place)];
-                    for f in forms {
-                        let mut k = f.into_bytes();
-                        if place == Place::End {
-                            k.reverse();
-                        }
+                    let mut keys: Vec<Vec<u8>> = forms
+                        .iter()
+                        .map(|f| edge_key(f.as_bytes(), place))
+                        .collect();
+                    keys.sort();
+                    keys.dedup();
+                    for k in keys {
                         p.push(k);
                         t.push(Target::Literal(idx));
                     }
+                    literal_forms = forms.into_iter().map(String::into_bytes).collect();
                 }
             }
             rules.push(Rule {
@@ -383,6 +493,7 @@ impl Matcher {
                 max_chars: s.max_chars,
                 max_words: s.max_words,
                 literal: s.pattern.as_bytes().to_vec(),
+                forms: literal_forms,
                 regex,
                 locs_slot,
             });
@@ -436,6 +547,17 @@ impl Matcher {
             unkeyed,
             strip_regexes,
         })
+    }
+
+    /// Compiles every regex now (built-in ones are otherwise compiled on first use). Fails with
+    /// the first rule that does not compile.
+    pub fn compile_all(&self, specs: &[RuleSpec]) -> Result<()> {
+        for (rule, spec) in self.rules.iter().zip(specs) {
+            if let Some(re) = &rule.regex {
+                re.get_or_try().map_err(|e| compile_error(spec, &e))?;
+            }
+        }
+        Ok(())
     }
 
     /// The compiled rules' facts, indexed by [`RuleId`].
@@ -571,16 +693,20 @@ impl Matcher {
                     if rule.action == Action::Drop && r >= best {
                         continue;
                     }
-                    let anchored = match rule.kind {
-                        Kind::Line => s == ts && e == te,
-                        Kind::Prefix => s == ts,
-                        Kind::Suffix => e == te,
-                        _ => true,
+                    let span = match rule.kind {
+                        Kind::Line | Kind::Prefix if s == ts => {
+                            rule.form_at_start(line, ts, te).map(|n| (ts, ts + n))
+                        }
+                        Kind::Suffix if e == te => rule.form_at_end(line, te).map(|n| (te - n, te)),
+                        Kind::Contains
+                            if !rule.case_sensitive || line[s..e] == rule.literal[..] =>
+                        {
+                            Some((s, e))
+                        }
+                        _ => None,
                     };
-                    if !anchored
-                        || (rule.case_sensitive && line[s..e] != rule.literal[..])
-                        || !measure.allows(rule, &line[ts..te])
-                    {
+                    let Some((s, e)) = span else { continue };
+                    if !measure.allows(rule, &line[ts..te]) {
                         continue;
                     }
                     match rule.action {
@@ -610,7 +736,9 @@ impl Matcher {
             if !measure.allows(rule, &line[ts..te]) {
                 continue;
             }
-            let Some(re) = &rule.regex else { continue };
+            let Some(re) = rule.regex.as_ref().map(LazyRegex::get) else {
+                continue;
+            };
             match rule.action {
                 Action::Drop => {
                     if re.is_match(line) {
