@@ -43,9 +43,33 @@ pub struct Args {
     pub stats: Option<StatsFormat>,
 
     /// For every removed or changed line, print FILE:LINE, the rule id, its category and the
-    /// line (escaped) to stderr. Does not change the output.
+    /// line (escaped) to stderr, or one JSON object per line with --explain=json. Does not
+    /// change the output.
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "text", require_equals = true)]
+    pub explain: Option<ExplainFormat>,
+
+    /// Read JSON Lines records and clean one string field of each (implied by a .jsonl,
+    /// .jsonl.gz or .jsonl.zst file name). Every other byte of a record is kept.
     #[arg(long)]
-    pub explain: bool,
+    pub jsonl: bool,
+
+    /// The field to clean in JSON Lines records; a.b.c for nested objects.
+    #[arg(long, value_name = "PATH", default_value = "text")]
+    pub field: String,
+
+    /// What to do with a JSON Lines record that is not valid JSON: stop with an error (fail),
+    /// write it unchanged (pass) or leave it out (skip). Passed and skipped records are counted.
+    #[arg(long, value_name = "POLICY", value_enum, default_value_t = BadRecordArg::Fail)]
+    pub on_bad_record: BadRecordArg,
+
+    /// JSON Lines records longer than this many bytes pass through unchecked.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    pub max_record: usize,
+
+    /// Decompress standard input when it is gzip or zstd (files are decompressed by their
+    /// .gz/.zst name; -o FILE.gz or FILE.zst compresses the output).
+    #[arg(long)]
+    pub decompress: bool,
 
     /// Write only the removed lines (and changed lines as they were read) instead of the kept ones.
     #[arg(long)]
@@ -101,6 +125,26 @@ pub struct RuleArgs {
     pub ignore_case: bool,
 }
 
+/// Explanation formats.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExplainFormat {
+    /// `FILE:LINE: dropped RULE (CATEGORY): LINE` for people.
+    Text,
+    /// One JSON object per removal, for audit trails.
+    Json,
+}
+
+/// Policies for invalid JSON Lines records.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadRecordArg {
+    /// Stop with exit status 2, naming the record.
+    Fail,
+    /// Write the record through unchanged.
+    Pass,
+    /// Leave the record out.
+    Skip,
+}
+
 /// Statistics formats.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StatsFormat {
@@ -140,6 +184,9 @@ pub struct EvalArgs {
     /// With --whole: print every line this rule removes.
     #[arg(long, value_name = "ID")]
     pub rule: Option<String>,
+    /// Run each article through the JSON Lines path instead of the text path.
+    #[arg(long)]
+    pub jsonl: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
 }

@@ -29,6 +29,9 @@ pub struct EvalOptions {
     pub whole_corpus: bool,
     /// The rule whose removals to print with `whole_corpus`.
     pub sample_rule: Option<String>,
+    /// Run each article through the JSON Lines path (as a `{"text": ...}` record) instead of
+    /// the text path: the figures must be the same.
+    pub via_jsonl: bool,
 }
 
 /// Counts for one group of articles (a language, or all).
@@ -185,9 +188,24 @@ pub fn evaluate(
             continue;
         }
         let mut removed = Removed(Vec::new());
-        filter
-            .run(a.text.as_bytes(), &mut io::sink(), &mut removed)
+        if opts.via_jsonl {
+            let record = serde_json::json!({ "id": a.id, "text": a.text }).to_string();
+            let mut counts = crate::report::RecordCounts::default();
+            let config = crate::jsonl::JsonlConfig::default();
+            crate::jsonl::run_jsonl(
+                matcher,
+                &config,
+                record.as_bytes(),
+                &mut io::sink(),
+                &mut removed,
+                &mut counts,
+            )
             .map_err(|_| Error::other("evaluation run failed"))?;
+        } else {
+            filter
+                .run(a.text.as_bytes(), &mut io::sink(), &mut removed)
+                .map_err(|_| Error::other("evaluation run failed"))?;
+        }
         if opts.whole_corpus {
             for &(n, r) in &removed.0 {
                 hits[r] += 1;

@@ -50,6 +50,13 @@ pub enum RunError {
     Read(io::Error),
     /// Writing the output (or an observer's output) failed.
     Write(io::Error),
+    /// A JSON Lines record was not valid and the policy is to stop.
+    BadRecord {
+        /// The 1-based record number.
+        record: u64,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 /// Applies a [`Matcher`] to whole inputs.
@@ -106,6 +113,7 @@ impl<'m> Filter<'m> {
                         line_base += 1;
                         let ev = Event {
                             line_no: line_base,
+                            record: 0,
                             line: b"",
                             kind: EventKind::LongLine,
                             rule: 0,
@@ -167,6 +175,7 @@ impl<'m> Filter<'m> {
                 emit_from = le;
                 obs.event(&Event {
                     line_no,
+                    record: 0,
                     line: &chunk[ls..ce],
                     kind,
                     rule,

@@ -35,6 +35,7 @@ pub mod error;
 pub mod eval;
 pub mod filter;
 pub mod frame;
+pub mod jsonl;
 mod keys;
 pub mod matcher;
 pub mod packs;

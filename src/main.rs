@@ -2,19 +2,22 @@
 //! library; this file only wires files, standard streams and exit codes to it.
 
 mod cli;
+mod streams;
 
-use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
 
-use cli::{Args, Command, RuleArgs, StatsFormat};
+use cli::{Args, BadRecordArg, Command, ExplainFormat, RuleArgs, StatsFormat};
+use dechaff::jsonl::{BadRecordPolicy, JsonlConfig, run_jsonl};
 use dechaff::report::{Explain, Observer, Stats};
+use dechaff::report::{ExplainJson, RecordCounts};
 use dechaff::rules::{GrepOptions, grep_specs, parse_rules};
 use dechaff::{Error, Filter, FilterConfig, Matcher, OutputMode, RunError};
+use streams::Output;
 
 /// Exit codes, in one place. 1 is kept for a future "something would be removed" check mode.
 mod exit {
@@ -63,21 +66,27 @@ fn run(args: Args) -> Result<u8, Error> {
         max_line: args.max_line.max(1),
     };
     let filter = Filter::new(&matcher, config);
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(p) if p.as_os_str() != "-" => {
-            let f = File::create(p).map_err(|e| Error::io(p.display().to_string(), e))?;
-            Box::new(BufWriter::with_capacity(256 * 1024, f))
-        }
-        _ => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
+    let jsonl_config = JsonlConfig {
+        field: args.field.split('.').map(String::from).collect(),
+        on_bad_record: match args.on_bad_record {
+            BadRecordArg::Fail => BadRecordPolicy::Fail,
+            BadRecordArg::Pass => BadRecordPolicy::Pass,
+            BadRecordArg::Skip => BadRecordPolicy::Skip,
+        },
+        max_record: args.max_record.max(1),
     };
     let out_name = args
         .output
         .as_ref()
         .map_or("<stdout>".to_string(), |p| p.display().to_string());
-    let mut stats = args.stats.map(|_| Stats::new(matcher.rules().len()));
-    let mut explain = args
-        .explain
+    let mut out =
+        Output::open(args.output.as_deref()).map_err(|e| Error::io(out_name.clone(), e))?;
+    let mut stats = Stats::new(matcher.rules().len());
+    let want_stats = args.stats.is_some();
+    let mut explain = (args.explain == Some(ExplainFormat::Text))
         .then(|| Explain::new(matcher.rules(), BufWriter::new(io::stderr().lock())));
+    let mut explain_json = (args.explain == Some(ExplainFormat::Json))
+        .then(|| ExplainJson::new(matcher.rules(), BufWriter::new(io::stderr().lock())));
     let inputs: Vec<&Path> = if args.files.is_empty() {
         vec![Path::new("-")]
     } else {
@@ -85,47 +94,75 @@ fn run(args: Args) -> Result<u8, Error> {
     };
     let mut failed = false;
     for path in inputs {
-        let (name, reader, jobs): (String, Box<dyn Read + Send>, usize) = if path.as_os_str() == "-"
-        {
-            (
-                "<stdin>".into(),
-                Box::new(io::stdin()),
-                args.jobs.unwrap_or(1),
-            )
+        let stdin = path.as_os_str() == "-";
+        let name = if stdin {
+            "<stdin>".to_string()
         } else {
-            match File::open(path) {
-                Ok(f) => {
-                    let jobs = args.jobs.unwrap_or_else(|| default_jobs(&f));
-                    (path.display().to_string(), Box::new(f), jobs)
-                }
-                Err(e) => {
-                    eprintln!("dechaff: {}: {e}", path.display());
-                    failed = true;
-                    continue;
-                }
+            path.display().to_string()
+        };
+        let reader = match streams::open_input(path, args.decompress) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("dechaff: {name}: {e}");
+                failed = true;
+                continue;
             }
         };
-        let mut obs = (&mut stats, &mut explain);
+        let jsonl = args.jsonl || (!stdin && streams::is_jsonl_name(path));
+        let jobs = args
+            .jobs
+            .unwrap_or_else(|| if stdin { 1 } else { default_jobs(path) });
+        let mut stats_obs = want_stats.then_some(&mut stats);
+        let mut obs = (&mut stats_obs, (&mut explain, &mut explain_json));
         obs.start_input(&name);
-        match filter.run_parallel(reader, &mut out, &mut obs, jobs) {
+        let result = if jsonl {
+            if args.only_removed {
+                return Err(Error::other(
+                    "--only-removed works on plain text, not with --jsonl",
+                ));
+            }
+            let mut counts = RecordCounts::default();
+            let r = run_jsonl(
+                &matcher,
+                &jsonl_config,
+                BufReader::with_capacity(256 << 10, reader),
+                &mut out,
+                &mut obs,
+                &mut counts,
+            );
+            stats.records.add(&counts);
+            r
+        } else {
+            filter.run_parallel(reader, &mut out, &mut obs, jobs)
+        };
+        match result {
             Ok(()) => {}
             Err(RunError::Read(e)) => {
                 eprintln!("dechaff: {name}: {e}");
                 failed = true;
             }
+            Err(RunError::BadRecord { record, message }) => {
+                eprintln!(
+                    "dechaff: {name}: record {record}: {message} (use --on-bad-record=pass or skip to go on)"
+                );
+                failed = true;
+                break;
+            }
             Err(RunError::Write(e)) => return Err(Error::io(out_name, e)),
         }
     }
-    out.flush().map_err(|e| Error::io(out_name, e))?;
-    drop(out);
+    out.finish().map_err(|e| Error::io(out_name, e))?;
     if let Some(x) = explain {
         x.into_inner().map_err(|e| Error::io("<stderr>", e))?;
     }
-    if let (Some(s), Some(fmt)) = (&stats, args.stats) {
+    if let Some(x) = explain_json {
+        x.into_inner().map_err(|e| Error::io("<stderr>", e))?;
+    }
+    if let Some(fmt) = args.stats {
         let mut err = io::stderr().lock();
         let r = match fmt {
-            StatsFormat::Text => s.write_text(matcher.rules(), &mut err),
-            StatsFormat::Json => s.write_json(matcher.rules(), &mut err),
+            StatsFormat::Text => stats.write_text(matcher.rules(), &mut err),
+            StatsFormat::Json => stats.write_json(matcher.rules(), &mut err),
         };
         r.map_err(|e| Error::io("<stderr>", e))?;
     }
@@ -134,9 +171,13 @@ fn run(args: Args) -> Result<u8, Error> {
 
 /// All cores for a regular file of 8 MiB or more; one thread otherwise, where starting
 /// threads would cost more than it saves.
-fn default_jobs(f: &File) -> usize {
+fn default_jobs(path: &Path) -> usize {
     const LARGE: u64 = 8 << 20;
-    match f.metadata() {
+    if streams::by_name(path) != streams::Compression::None {
+        // A decompressing reader is the bottleneck; more matching threads would only wait.
+        return 1;
+    }
+    match std::fs::metadata(path) {
         Ok(m) if m.is_file() && m.len() >= LARGE => {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         }
@@ -220,6 +261,7 @@ fn eval(e: &cli::EvalArgs) -> Result<u8, Error> {
         show_misses: e.show_misses,
         whole_corpus: e.whole || e.rule.is_some(),
         sample_rule: e.rule.clone(),
+        via_jsonl: e.jsonl,
     };
     let mut out = BufWriter::new(io::stdout().lock());
     dechaff::eval::evaluate(&matcher, &dir, &opts, &mut out)?;

@@ -313,6 +313,7 @@ fn write_in_order<W: Write + ?Sized, O: Observer + ?Sized>(
                     } else {
                         line_base + r.line_no
                     },
+                    record: 0,
                     line: &d.slot.input[r.start..r.end],
                     kind: r.kind,
                     rule: r.rule,
@@ -325,6 +326,7 @@ fn write_in_order<W: Write + ?Sized, O: Observer + ?Sized>(
                 line_base += 1;
                 let ev = Event {
                     line_no: line_base,
+                    record: 0,
                     line: b"",
                     kind: EventKind::LongLine,
                     rule: 0,

@@ -22,9 +22,11 @@ pub enum EventKind {
 /// One removal or change, as the filter reports it.
 #[derive(Debug, Clone, Copy)]
 pub struct Event<'a> {
-    /// 1-based line number within the current input, or 0 when the observer did not ask for
-    /// line numbers.
+    /// 1-based line number within the current input (within the record's text for JSON Lines),
+    /// or 0 when the observer did not ask for line numbers.
     pub line_no: u64,
+    /// 1-based record number for JSON Lines input; 0 for plain text.
+    pub record: u64,
     /// The line's content, without terminator, as it was read.
     pub line: &'a [u8],
     /// Dropped or changed.
@@ -108,6 +110,32 @@ pub struct RuleCount {
     pub bytes: u64,
 }
 
+impl RecordCounts {
+    /// Adds another input's counts.
+    pub fn add(&mut self, o: &RecordCounts) {
+        self.records += o.records;
+        self.changed += o.changed;
+        self.missing_field += o.missing_field;
+        self.bad += o.bad;
+        self.too_long += o.too_long;
+    }
+}
+
+/// Counts of JSON Lines records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordCounts {
+    /// Records read.
+    pub records: u64,
+    /// Records whose field was changed.
+    pub changed: u64,
+    /// Records without the field (or where it is not a string), passed through unchanged.
+    pub missing_field: u64,
+    /// Lines that were not valid JSON (stopped the run, passed or skipped, by policy).
+    pub bad: u64,
+    /// Records longer than the record cap, passed through unchecked.
+    pub too_long: u64,
+}
+
 /// Counts removals per rule and per category.
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
@@ -115,6 +143,8 @@ pub struct Stats {
     pub per_rule: Vec<RuleCount>,
     /// Lines longer than the cap, passed through unchecked.
     pub long_lines: u64,
+    /// JSON Lines record counts (all zero for plain text).
+    pub records: RecordCounts,
 }
 
 impl Stats {
@@ -123,6 +153,7 @@ impl Stats {
         Stats {
             per_rule: vec![RuleCount::default(); rules],
             long_lines: 0,
+            records: RecordCounts::default(),
         }
     }
 
@@ -134,6 +165,7 @@ impl Stats {
             a.bytes += b.bytes;
         }
         self.long_lines += other.long_lines;
+        self.records.add(&other.records);
     }
 
     /// Total lines dropped.
@@ -179,6 +211,14 @@ impl Stats {
                 w,
                 "dechaff: {} lines longer than the line cap passed through unchecked",
                 self.long_lines
+            )?;
+        }
+        let r = &self.records;
+        if r.records > 0 {
+            writeln!(
+                w,
+                "dechaff: {} records, {} changed, {} without the field, {} bad, {} over the record cap",
+                r.records, r.changed, r.missing_field, r.bad, r.too_long
             )?;
         }
         writeln!(w, "{:<12} {:>9} {:>9}", "category", "removed", "changed")?;
@@ -233,6 +273,9 @@ impl Stats {
             "lines_removed": self.dropped(),
             "lines_changed": self.changed(),
             "long_lines": self.long_lines,
+            "records": {"read": self.records.records, "changed": self.records.changed,
+                "missing_field": self.records.missing_field, "bad": self.records.bad,
+                "too_long": self.records.too_long},
             "categories": cats,
             "rules": per_rule,
         });
@@ -310,6 +353,60 @@ impl<W: Write> Observer for Explain<'_, W> {
             self.name, ev.line_no, r.id, r.category
         )?;
         write_escaped(&mut self.out, ev.line)?;
+        writeln!(self.out)
+    }
+}
+
+/// Writes one JSON object per removed or changed line, for audit trails kept beside shards:
+/// `{"input", "record", "line", "rule", "category", "action", "bytes", "text"}` (`record` is
+/// null for plain text; `text` is the line, invalid UTF-8 replaced).
+pub struct ExplainJson<'r, W: Write> {
+    rules: &'r [RuleInfo],
+    out: W,
+    name: String,
+}
+
+impl<'r, W: Write> ExplainJson<'r, W> {
+    /// JSON explanations for `rules`, written to `out`.
+    pub fn new(rules: &'r [RuleInfo], out: W) -> Self {
+        ExplainJson {
+            rules,
+            out,
+            name: String::from("<stdin>"),
+        }
+    }
+
+    /// Flushes and returns the writer.
+    pub fn into_inner(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+impl<W: Write> Observer for ExplainJson<'_, W> {
+    fn wants_line_numbers(&self) -> bool {
+        true
+    }
+    fn start_input(&mut self, name: &str) {
+        self.name = name.to_string();
+    }
+    fn event(&mut self, ev: &Event<'_>) -> io::Result<()> {
+        let (action, rule, category) = match ev.kind {
+            EventKind::Dropped => ("drop", Some(&self.rules[ev.rule]), None),
+            EventKind::Changed => ("strip", Some(&self.rules[ev.rule]), None),
+            EventKind::LongLine => ("pass-long-line", None, Some("")),
+        };
+        let v = serde_json::json!({
+            "input": self.name,
+            "record": if ev.record > 0 { serde_json::Value::from(ev.record) } else { serde_json::Value::Null },
+            "line": ev.line_no,
+            "rule": rule.map(|r| r.id.as_str()),
+            "category": rule.map(|r| r.category.as_str()).or(category),
+            "action": action,
+            "bytes": ev.bytes_removed,
+            "text": String::from_utf8_lossy(ev.line),
+        });
+        serde_json::to_writer(&mut self.out, &v)?;
         writeln!(self.out)
     }
 }

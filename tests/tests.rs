@@ -5,4 +5,6 @@ mod util;
 mod cli;
 mod fixtures;
 mod grep_compat;
+mod jsonl;
+mod parallel;
 mod seed;

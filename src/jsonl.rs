@@ -1,0 +1,526 @@
+//! JSON Lines records: clean one string field of each record, leave every other byte alone.
+//!
+//! Pipelines keep articles as `{"id": ..., "text": "...", ...}` records, one per line. Parsing a
+//! record into a tree and printing it again would reorder keys, re-round floats and change
+//! escapes, so this module never does that. It validates the record with serde_json, finds the
+//! raw bytes of the chosen string field with a small scanner, and splits them at the `\n`
+//! escapes into the text's lines. Each line is decoded only to be matched; a kept line keeps its
+//! raw, escaped bytes, a dropped line is cut out with its `\n` escape, and only a line changed by
+//! a strip rule is re-encoded (in the escape style its record used). A record with nothing to
+//! remove is written back byte for byte.
+//!
+//! Records are framed with a cap on their size (`max_record`): a longer record is passed
+//! through unchecked and counted, so memory stays bounded whatever the input.
+
+use std::io::{self, BufRead, Write};
+
+use crate::filter::RunError;
+use crate::matcher::{Matcher, Scratch, Verdict};
+use crate::report::{Event, EventKind, Observer, RecordCounts};
+
+/// What to do with a line that is not a valid JSON object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BadRecordPolicy {
+    /// Stop with an error naming the record (the default).
+    #[default]
+    Fail,
+    /// Write the record through unchanged and count it.
+    Pass,
+    /// Leave the record out of the output and count it.
+    Skip,
+}
+
+/// Settings for JSON Lines input.
+#[derive(Debug, Clone)]
+pub struct JsonlConfig {
+    /// Path of the string field to clean: `["text"]`, or `["meta", "body"]` for nested objects.
+    pub field: Vec<String>,
+    /// What to do with invalid records.
+    pub on_bad_record: BadRecordPolicy,
+    /// Records longer than this many bytes pass through unchecked.
+    pub max_record: usize,
+}
+
+impl Default for JsonlConfig {
+    fn default() -> Self {
+        JsonlConfig {
+            field: vec!["text".into()],
+            on_bad_record: BadRecordPolicy::Fail,
+            max_record: 64 << 20,
+        }
+    }
+}
+
+/// Cleans JSON Lines from `input` into `out`, reporting removals to `obs` (with record numbers)
+/// and record counts to `counts`.
+///
+/// ```
+/// use dechaff::jsonl::{run_jsonl, JsonlConfig};
+/// use dechaff::report::RecordCounts;
+/// let mut cats = Vec::new();
+/// let specs = dechaff::rules::parse_rules("r", "ad ad line Advertisement\n", &mut cats).unwrap();
+/// let m = dechaff::Matcher::new(&specs).unwrap();
+/// let input = br#"{"id": 7, "text": "Story.\nAdvertisement\nMore.", "n": 1.50}"#;
+/// let mut out = Vec::new();
+/// let mut counts = RecordCounts::default();
+/// run_jsonl(&m, &JsonlConfig::default(), &input[..], &mut out, &mut (), &mut counts).unwrap();
+/// assert_eq!(out, br#"{"id": 7, "text": "Story.\nMore.", "n": 1.50}"#);
+/// assert_eq!(counts.changed, 1);
+/// ```
+pub fn run_jsonl<R: BufRead, W: Write + ?Sized, O: Observer + ?Sized>(
+    matcher: &Matcher,
+    config: &JsonlConfig,
+    mut input: R,
+    out: &mut W,
+    obs: &mut O,
+    counts: &mut RecordCounts,
+) -> Result<(), RunError> {
+    let mut record: Vec<u8> = Vec::new();
+    let mut work = Work::default();
+    let mut n = 0u64;
+    loop {
+        record.clear();
+        let complete =
+            read_record(&mut input, &mut record, config.max_record, out).map_err(|e| match e {
+                ReadErr::Read(e) => RunError::Read(e),
+                ReadErr::Write(e) => RunError::Write(e),
+            })?;
+        let Some(complete) = complete else {
+            return Ok(());
+        };
+        n += 1;
+        counts.records += 1;
+        if !complete {
+            // Over the cap: the head was written through; the rest streams after it.
+            counts.too_long += 1;
+            pass_rest(&mut input, out).map_err(|e| match e {
+                ReadErr::Read(e) => RunError::Read(e),
+                ReadErr::Write(e) => RunError::Write(e),
+            })?;
+            continue;
+        }
+        let (body, term) = split_terminator(&record);
+        if body.iter().all(u8::is_ascii_whitespace) {
+            out.write_all(&record).map_err(RunError::Write)?;
+            continue;
+        }
+        if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            counts.bad += 1;
+            match config.on_bad_record {
+                BadRecordPolicy::Fail => {
+                    return Err(RunError::BadRecord {
+                        record: n,
+                        message: format!("not valid JSON: {e}"),
+                    });
+                }
+                BadRecordPolicy::Pass => out.write_all(&record).map_err(RunError::Write)?,
+                BadRecordPolicy::Skip => {}
+            }
+            continue;
+        }
+        let Some((vs, ve)) = find_string_field(body, &config.field) else {
+            counts.missing_field += 1;
+            out.write_all(&record).map_err(RunError::Write)?;
+            continue;
+        };
+        if clean_value(matcher, &body[vs..ve], n, obs, &mut work).map_err(RunError::Write)? {
+            counts.changed += 1;
+            out.write_all(&body[..vs]).map_err(RunError::Write)?;
+            out.write_all(&work.value).map_err(RunError::Write)?;
+            out.write_all(&body[ve..]).map_err(RunError::Write)?;
+            out.write_all(term).map_err(RunError::Write)?;
+        } else {
+            out.write_all(&record).map_err(RunError::Write)?;
+        }
+    }
+}
+
+/// Reusable buffers for one record.
+#[derive(Default)]
+struct Work {
+    scratch: Scratch,
+    line: Vec<u8>,
+    value: Vec<u8>,
+}
+
+enum ReadErr {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+/// Reads one record (through its `\n`) into `buf`. `Ok(None)` at the end of input; `Ok(false)`
+/// when the record is longer than `cap`: then `buf`'s bytes were already written to `out`.
+fn read_record<R: BufRead, W: Write + ?Sized>(
+    input: &mut R,
+    buf: &mut Vec<u8>,
+    cap: usize,
+    out: &mut W,
+) -> Result<Option<bool>, ReadErr> {
+    loop {
+        let avail = match input.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadErr::Read(e)),
+        };
+        if avail.is_empty() {
+            return Ok(if buf.is_empty() { None } else { Some(true) });
+        }
+        let (take, done) = match memchr::memchr(b'\n', avail) {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        if buf.len() + take > cap {
+            out.write_all(buf).map_err(ReadErr::Write)?;
+            buf.clear();
+            return Ok(Some(false));
+        }
+        buf.extend_from_slice(&avail[..take]);
+        input.consume(take);
+        if done {
+            return Ok(Some(true));
+        }
+    }
+}
+
+/// Streams the rest of an over-long record to `out`.
+fn pass_rest<R: BufRead, W: Write + ?Sized>(input: &mut R, out: &mut W) -> Result<(), ReadErr> {
+    loop {
+        let avail = match input.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadErr::Read(e)),
+        };
+        if avail.is_empty() {
+            return Ok(());
+        }
+        let (take, done) = match memchr::memchr(b'\n', avail) {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        out.write_all(&avail[..take]).map_err(ReadErr::Write)?;
+        input.consume(take);
+        if done {
+            return Ok(());
+        }
+    }
+}
+
+fn split_terminator(rec: &[u8]) -> (&[u8], &[u8]) {
+    let mut end = rec.len();
+    if end > 0 && rec[end - 1] == b'\n' {
+        end -= 1;
+        if end > 0 && rec[end - 1] == b'\r' {
+            end -= 1;
+        }
+    }
+    rec.split_at(end)
+}
+
+/// Splits the raw string value at its `\n` escapes, matches each decoded line, and builds the
+/// new raw value in `work.value`. Returns whether anything changed.
+fn clean_value<O: Observer + ?Sized>(
+    matcher: &Matcher,
+    raw: &[u8],
+    record: u64,
+    obs: &mut O,
+    work: &mut Work,
+) -> io::Result<bool> {
+    work.value.clear();
+    let mut changed = false;
+    let mut at = 0;
+    let mut line_no = 0u64;
+    let mut copied = 0; // raw bytes before this are already settled in `work.value`
+    while at <= raw.len() {
+        line_no += 1;
+        let (seg_end, next) = match find_newline_escape(raw, at) {
+            Some(i) => (i, i + 2),
+            None => (raw.len(), raw.len() + 1),
+        };
+        let seg = &raw[at..seg_end];
+        work.line.clear();
+        decode(seg, &mut work.line);
+        let content_len = work.line.len() - usize::from(work.line.last() == Some(&b'\r'));
+        let verdict = matcher.verdict(&work.line[..content_len], &mut work.scratch);
+        match verdict {
+            Verdict::Keep => {}
+            Verdict::Drop(rule) => {
+                if !changed {
+                    changed = true;
+                }
+                work.value.extend_from_slice(&raw[copied..at]);
+                copied = next.min(raw.len());
+                let ev = Event {
+                    line_no,
+                    record,
+                    line: &work.line[..content_len],
+                    kind: EventKind::Dropped,
+                    rule,
+                    bytes_removed: next.min(raw.len()) - at,
+                };
+                obs.event(&ev)?;
+            }
+            Verdict::Strip => {
+                changed = true;
+                work.value.extend_from_slice(&raw[copied..at]);
+                let ascii_style = seg.is_ascii() && seg.windows(2).any(|w| w == b"\\u");
+                let stripped = work.scratch.stripped();
+                encode(stripped, ascii_style, &mut work.value);
+                if content_len < work.line.len() {
+                    work.value.extend_from_slice(b"\\r");
+                }
+                copied = seg_end;
+                let ev = Event {
+                    line_no,
+                    record,
+                    line: &work.line[..content_len],
+                    kind: EventKind::Changed,
+                    rule: work.scratch.spans()[0].rule,
+                    bytes_removed: content_len - stripped.len(),
+                };
+                obs.event(&ev)?;
+            }
+        }
+        at = next;
+    }
+    if changed {
+        work.value.extend_from_slice(&raw[copied.min(raw.len())..]);
+    }
+    Ok(changed)
+}
+
+/// The position of the next `\n` escape at or after `from`, skipping other escapes.
+fn find_newline_escape(raw: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(j) = memchr::memchr(b'\\', &raw[i..]) {
+        let k = i + j;
+        match raw.get(k + 1) {
+            Some(b'n') => return Some(k),
+            Some(_) => i = k + 2,
+            None => return None,
+        }
+    }
+    None
+}
+
+fn hex4(b: &[u8]) -> Option<u32> {
+    if b.len() < 4 {
+        return None;
+    }
+    let s = std::str::from_utf8(&b[..4]).ok()?;
+    u32::from_str_radix(s, 16).ok()
+}
+
+/// Decodes the inside of a JSON string (valid JSON assumed). A lone surrogate becomes U+FFFD;
+/// it is only used for matching, never written back unless the line was changed.
+fn decode(raw: &[u8], out: &mut Vec<u8>) {
+    let mut i = 0;
+    while i < raw.len() {
+        let Some(j) = memchr::memchr(b'\\', &raw[i..]) else {
+            out.extend_from_slice(&raw[i..]);
+            return;
+        };
+        out.extend_from_slice(&raw[i..i + j]);
+        i += j;
+        let Some(&c) = raw.get(i + 1) else { return };
+        i += 2;
+        match c {
+            b'n' => out.push(b'\n'),
+            b't' => out.push(b'\t'),
+            b'r' => out.push(b'\r'),
+            b'b' => out.push(8),
+            b'f' => out.push(12),
+            b'u' => {
+                let Some(hi) = hex4(&raw[i..]) else { return };
+                i += 4;
+                let cp = if (0xD800..0xDC00).contains(&hi) && raw[i..].starts_with(b"\\u") {
+                    match hex4(&raw[i + 2..]) {
+                        Some(lo) if (0xDC00..0xE000).contains(&lo) => {
+                            i += 6;
+                            0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                        }
+                        _ => 0xFFFD,
+                    }
+                } else {
+                    hi
+                };
+                let ch = char::from_u32(cp).unwrap_or('\u{FFFD}');
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+            }
+            other => out.push(other),
+        }
+    }
+}
+
+/// Encodes text as the inside of a JSON string. With `ascii_style`, non-ASCII characters are
+/// written as `\uXXXX` escapes, as a record written with only ASCII would have them.
+fn encode(text: &[u8], ascii_style: bool, out: &mut Vec<u8>) {
+    for chunk in text.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' => out.extend_from_slice(b"\\\""),
+                '\\' => out.extend_from_slice(b"\\\\"),
+                '\n' => out.extend_from_slice(b"\\n"),
+                '\r' => out.extend_from_slice(b"\\r"),
+                '\t' => out.extend_from_slice(b"\\t"),
+                c if (c as u32) < 0x20 || (ascii_style && !c.is_ascii()) => {
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        out.extend_from_slice(format!("\\u{u:04x}").as_bytes());
+                    }
+                }
+                c => {
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+            }
+        }
+        for _ in chunk.invalid() {
+            out.extend_from_slice("\u{FFFD}".as_bytes());
+        }
+    }
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
+/// The end (one past the closing quote) of the string starting at `i` (the opening quote).
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    i += 1;
+    loop {
+        let j = memchr::memchr2(b'"', b'\\', &b[i..])?;
+        i += j;
+        if b[i] == b'"' {
+            return Some(i + 1);
+        }
+        i += 2;
+    }
+}
+
+/// The end of the value starting at `i`.
+fn value_end(b: &[u8], i: usize) -> Option<usize> {
+    match *b.get(i)? {
+        b'"' => string_end(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut k = i;
+            while k < b.len() {
+                match b[k] {
+                    b'"' => {
+                        k = string_end(b, k)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(k + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                k += 1;
+            }
+            None
+        }
+        _ => {
+            let mut k = i;
+            while k < b.len() && !matches!(b[k], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+            {
+                k += 1;
+            }
+            Some(k)
+        }
+    }
+}
+
+/// The raw span (inside the quotes) of the string at `path` in the JSON object `b`, if the
+/// path exists and ends at a string. `b` must be valid JSON.
+pub(crate) fn find_string_field(b: &[u8], path: &[String]) -> Option<(usize, usize)> {
+    find_in_object(b, skip_ws(b, 0), path)
+}
+
+fn find_in_object(b: &[u8], start: usize, path: &[String]) -> Option<(usize, usize)> {
+    let (want, rest) = path.split_first()?;
+    if b.get(start) != Some(&b'{') {
+        return None;
+    }
+    let mut i = skip_ws(b, start + 1);
+    let mut key = Vec::new();
+    while b.get(i) == Some(&b'"') {
+        let kend = string_end(b, i)?;
+        key.clear();
+        decode(&b[i + 1..kend - 1], &mut key);
+        i = skip_ws(b, kend);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(b, i + 1);
+        let vend = value_end(b, i)?;
+        if key == want.as_bytes() {
+            return if rest.is_empty() {
+                (b[i] == b'"').then_some((i + 1, vend - 1))
+            } else {
+                find_in_object(b, i, rest)
+            };
+        }
+        i = skip_ws(b, vend);
+        if b.get(i) == Some(&b',') {
+            i = skip_ws(b, i + 1);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(json: &str, path: &[&str]) -> Option<String> {
+        let p: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+        find_string_field(json.as_bytes(), &p).map(|(a, b)| json[a..b].to_string())
+    }
+
+    #[test]
+    fn finds_top_level_and_nested_string_fields() {
+        let j =
+            r#"{"id": 1, "meta": {"text": "inner", "x": [1, {"text": "no"}]}, "text": "a\"b\\n"}"#;
+        assert_eq!(field(j, &["text"]).as_deref(), Some(r#"a\"b\\n"#));
+        assert_eq!(field(j, &["meta", "text"]).as_deref(), Some("inner"));
+        assert_eq!(field(j, &["missing"]), None);
+        assert_eq!(field(r#"{"text": null}"#, &["text"]), None);
+        assert_eq!(
+            field(r#"{"te\u0078t": "escaped key"}"#, &["text"]).as_deref(),
+            Some("escaped key")
+        );
+    }
+
+    #[test]
+    fn decode_and_encode_round_trip() {
+        let mut d = Vec::new();
+        decode(br#"caf\u00e9 \ud83d\ude00 \"q\" \\ \t"#, &mut d);
+        assert_eq!(String::from_utf8(d.clone()).unwrap(), "café 😀 \"q\" \\ \t");
+        let mut e = Vec::new();
+        encode(&d, true, &mut e);
+        assert_eq!(
+            String::from_utf8(e).unwrap(),
+            r#"caf\u00e9 \ud83d\ude00 \"q\" \\ \t"#
+        );
+        let mut e = Vec::new();
+        encode(&d, false, &mut e);
+        assert_eq!(String::from_utf8(e).unwrap(), r#"café 😀 \"q\" \\ \t"#);
+        let mut d = Vec::new();
+        decode(br"lone \ud800 end", &mut d);
+        assert_eq!(String::from_utf8(d).unwrap(), "lone \u{FFFD} end");
+    }
+
+    #[test]
+    fn newline_escapes_are_told_from_escaped_backslashes() {
+        assert_eq!(find_newline_escape(br"a\\nb\nc", 0), Some(5));
+        assert_eq!(find_newline_escape(br"a\tb", 0), None);
+    }
+}
