@@ -37,6 +37,7 @@ pub mod filter;
 pub mod frame;
 pub mod jsonl;
 mod keys;
+mod lockstep;
 pub mod matcher;
 pub mod packs;
 pub mod parallel;

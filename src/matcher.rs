@@ -309,6 +309,7 @@ pub struct Span {
 #[derive(Default)]
 pub struct Scratch {
     hits: Vec<(u32, usize, usize)>,
+    floating: Vec<(u32, usize, usize)>,
     pending: Vec<u32>,
     stamp: Vec<u32>,
     epoch: u32,
@@ -341,6 +342,9 @@ pub struct Matcher {
     infos: Vec<RuleInfo>,
     starts: Option<Edge>,
     ends: Option<Edge>,
+    /// Floating patterns: searched with walks in lockstep when that can be built, else with
+    /// Aho-Corasick (very large pattern sets, where only an NFA keeps memory bounded).
+    lockstep: Option<crate::lockstep::Lockstep>,
     floating: Option<AhoCorasick>,
     floating_base: u32,
     /// Per global pattern id: the rule it stands for.
@@ -511,10 +515,15 @@ impl Matcher {
         let starts = Edge::build(&start_p, 0)?;
         let ends = Edge::build(&end_p, start_p.len())?;
         let floating_base = (start_p.len() + end_p.len()) as u32;
-        let floating = if float_p.is_empty() {
+        let bytes: usize = float_p.iter().map(Vec::len).sum();
+        let lockstep = if bytes <= DFA_PATTERN_BYTES {
+            crate::lockstep::Lockstep::new(&float_p)
+        } else {
+            None
+        };
+        let floating = if float_p.is_empty() || lockstep.is_some() {
             None
         } else {
-            let bytes: usize = float_p.iter().map(Vec::len).sum();
             let kind = if bytes <= DFA_PATTERN_BYTES {
                 AhoCorasickKind::DFA
             } else {
@@ -540,6 +549,7 @@ impl Matcher {
             infos,
             starts,
             ends,
+            lockstep,
             floating,
             floating_base,
             targets,
@@ -584,16 +594,21 @@ impl Matcher {
             return;
         }
         let (ts, te) = trim_bounds(line);
+        // A match state also lists the patterns that end there but start later (Aho-Corasick
+        // keeps them for unanchored searches): only a pattern as long as the walk so far
+        // stands at the line's edge.
         if let Some(e) = &self.starts {
             e.run(line[ts..].iter().copied(), |p, n| {
-                let end = ts + n;
-                hits.push((p, end - self.pat_len[p as usize], end));
+                if self.pat_len[p as usize] == n {
+                    hits.push((p, ts, ts + n));
+                }
             });
         }
         if let Some(e) = &self.ends {
             e.run(line[..te].iter().rev().copied(), |p, n| {
-                let start = te - n;
-                hits.push((p, start, start + self.pat_len[p as usize]));
+                if self.pat_len[p as usize] == n {
+                    hits.push((p, te - n, te));
+                }
             });
         }
     }
@@ -612,15 +627,7 @@ impl Matcher {
     pub fn verdict(&self, line: &[u8], scratch: &mut Scratch) -> Verdict {
         scratch.hits.clear();
         self.edge_hits(line, &mut scratch.hits);
-        if let Some(ac) = &self.floating {
-            for m in ac.find_overlapping_iter(line) {
-                scratch.hits.push((
-                    self.floating_base + m.pattern().as_u32(),
-                    m.start(),
-                    m.end(),
-                ));
-            }
-        }
+        self.floating_hits(line, &mut scratch.hits);
         if scratch.hits.is_empty() && self.unkeyed.is_empty() {
             return Verdict::Keep;
         }
@@ -637,10 +644,11 @@ impl Matcher {
         mut on_line: impl FnMut(usize, usize, usize, Verdict, &Scratch) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let every = !self.unkeyed.is_empty();
-        let mut floating = self
-            .floating
-            .as_ref()
-            .map(|ac| ac.find_overlapping_iter(chunk).peekable());
+        // All floating hits of the chunk first (one pass, walks in lockstep), then per line.
+        let mut found = std::mem::take(&mut scratch.floating);
+        found.clear();
+        self.floating_hits(chunk, &mut found);
+        let mut next = 0;
         let n = chunk.len();
         let mut ls = 0;
         while ls < n {
@@ -648,24 +656,43 @@ impl Matcher {
             let ce = content_end(chunk, ls, le);
             scratch.hits.clear();
             self.edge_hits(&chunk[ls..ce], &mut scratch.hits);
-            if let Some(it) = floating.as_mut() {
-                while let Some(m) = it.next_if(|m| m.start() < le) {
-                    scratch.hits.push((
-                        self.floating_base + m.pattern().as_u32(),
-                        m.start() - ls,
-                        m.end() - ls,
-                    ));
-                }
+            while let Some(&(p, s, e)) = found.get(next).filter(|h| h.1 < le) {
+                scratch.hits.push((p, s - ls, e - ls));
+                next += 1;
             }
             if every || !scratch.hits.is_empty() {
                 let v = self.evaluate(&chunk[ls..ce], scratch);
-                if v != Verdict::Keep {
-                    on_line(ls, ce, le, v, scratch)?;
+                if v != Verdict::Keep
+                    && let Err(e) = on_line(ls, ce, le, v, scratch)
+                {
+                    scratch.floating = found;
+                    return Err(e);
                 }
             }
             ls = le;
         }
+        scratch.floating = found;
         Ok(())
+    }
+
+    /// Appends `(global pattern, start, end)` for every floating pattern found in `hay`, in the
+    /// order of their ends.
+    fn floating_hits(&self, hay: &[u8], out: &mut Vec<(u32, usize, usize)>) {
+        if let Some(lk) = &self.lockstep {
+            let from = out.len();
+            lk.find_all(hay, out);
+            for h in &mut out[from..] {
+                h.0 += self.floating_base;
+            }
+        } else if let Some(ac) = &self.floating {
+            for m in ac.find_overlapping_iter(hay) {
+                out.push((
+                    self.floating_base + m.pattern().as_u32(),
+                    m.start(),
+                    m.end(),
+                ));
+            }
+        }
     }
 
     /// Decides a line given the automaton hits already in `scratch.hits`.
@@ -935,15 +962,7 @@ impl Matcher {
             let ce = content_end(chunk, ls, le);
             hits.clear();
             self.edge_hits(&chunk[ls..ce], &mut hits);
-            if let Some(ac) = &self.floating {
-                for m in ac.find_overlapping_iter(&chunk[ls..ce]) {
-                    hits.push((
-                        self.floating_base + m.pattern().as_u32(),
-                        m.start(),
-                        m.end(),
-                    ));
-                }
-            }
+            self.floating_hits(&chunk[ls..ce], &mut hits);
             seen.iter_mut().for_each(|s| *s = false);
             for &(p, _, _) in &hits {
                 let r = match self.targets[p as usize] {
@@ -1099,6 +1118,22 @@ mod tests {
         let specs = parse_rules("f.rules", "\nx ad regex a(b\n", &mut cats).unwrap();
         let e = Matcher::new(&specs).unwrap_err().to_string();
         assert!(e.starts_with("f.rules:2: rule 'x': invalid regex:"), "{e}");
+    }
+
+    #[test]
+    fn edge_keys_only_hit_at_the_edge() {
+        // "ver" ends where "adver" does, but does not start the line.
+        let m =
+            matcher("a ad prefix advert\nb ad prefix ver\nc ad suffix ment\nd ad suffix isem\n");
+        let mut hits = Vec::new();
+        m.edge_hits(b"Advertisement", &mut hits);
+        let rules: Vec<u32> = hits
+            .iter()
+            .map(|h| match m.targets[h.0 as usize] {
+                Target::Literal(r) | Target::Key(r) => r,
+            })
+            .collect();
+        assert_eq!(rules, vec![0, 2]);
     }
 
     #[test]
