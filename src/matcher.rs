@@ -42,7 +42,7 @@ const DFA_PATTERN_BYTES: usize = 256 * 1024;
 
 /// The lazy DFA cache of each regex. Regexes only verify candidate lines, so a small cache
 /// costs little time and keeps memory bounded with hundreds of rules.
-const REGEX_CACHE_BYTES: usize = 256 * 1024;
+const REGEX_CACHE_BYTES: usize = 128 * 1024;
 
 /// Edge automata hold at most this many bytes of each pattern. They are prefilters: a hit is
 /// confirmed against the whole literal (or by the regex), so short keys only cost a compare on

@@ -103,7 +103,7 @@ impl Filter<'_> {
         }
         let capacity = self.config().max_line.max(1);
         let numbered = obs.wants_line_numbers();
-        let pool_size = jobs * 2 + 2;
+        let pool_size = jobs + 2;
         let (pool_tx, pool_rx) = sync_channel::<Slot>(pool_size);
         for _ in 0..pool_size {
             pool_tx
