@@ -7,7 +7,9 @@
 //! Data flows one way: rules text → [`rules::RuleSpec`]s ([`rules`]) → a compiled
 //! [`Matcher`] → a [`Filter`] that frames the input into lines ([`frame`]), asks the matcher
 //! for a [`Verdict`] per line and pushes kept bytes to a writer and removals to an
-//! [`report::Observer`] ([`report`]).
+//! [`report::Observer`] ([`report`]). [`parallel`] runs the same filter on several threads with
+//! identical output; [`jsonl`] applies the matcher to one string field of JSON Lines records;
+//! [`eval`] measures the packs ([`packs`]) on the labelled corpus.
 //!
 //! ```
 //! use dechaff::{Filter, FilterConfig, Matcher};
