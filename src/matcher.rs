@@ -315,6 +315,8 @@ pub struct Scratch {
     epoch: u32,
     spans: Vec<Span>,
     stripped: Vec<u8>,
+    acc_spans: Vec<Span>,
+    acc_text: Vec<u8>,
     locs: Vec<Option<CaptureLocations>>,
 }
 
@@ -696,7 +698,56 @@ impl Matcher {
     }
 
     /// Decides a line given the automaton hits already in `scratch.hits`.
+    ///
+    /// What a strip leaves is judged again, until nothing more applies: otherwise a second pass
+    /// over the output could remove more (`Advertisement (banned in Russia)` stripped to
+    /// `Advertisement`), and filtering would not be idempotent. Each round removes at least one
+    /// byte, so the loop ends. The spans returned are in the original line's coordinates.
     fn evaluate(&self, line: &[u8], scratch: &mut Scratch) -> Verdict {
+        let v = self.evaluate_once(line, scratch);
+        if v != Verdict::Strip {
+            return v;
+        }
+        let mut cuts = std::mem::take(&mut scratch.acc_spans);
+        let mut text = std::mem::take(&mut scratch.acc_text);
+        cuts.clear();
+        cuts.extend_from_slice(&scratch.spans);
+        text.clear();
+        text.extend_from_slice(&scratch.stripped);
+        let result = loop {
+            scratch.hits.clear();
+            self.edge_hits(&text, &mut scratch.hits);
+            self.floating_hits(&text, &mut scratch.hits);
+            if scratch.hits.is_empty() && self.unkeyed.is_empty() {
+                break Verdict::Strip;
+            }
+            match self.evaluate_once(&text, scratch) {
+                Verdict::Keep => break Verdict::Strip,
+                Verdict::Drop(r) => break Verdict::Drop(r),
+                Verdict::Strip => {
+                    // A second round is rare: allocating here is fine.
+                    let mut mapped = Vec::new();
+                    for sp in &scratch.spans {
+                        map_back(&cuts, line.len(), *sp, &mut mapped);
+                    }
+                    cuts.extend(mapped);
+                    merge_spans(&mut cuts);
+                    std::mem::swap(&mut text, &mut scratch.stripped);
+                }
+            }
+        };
+        if result == Verdict::Strip {
+            scratch.spans.clear();
+            scratch.spans.extend_from_slice(&cuts);
+            scratch.stripped.clear();
+            scratch.stripped.extend_from_slice(&text);
+        }
+        scratch.acc_spans = cuts;
+        scratch.acc_text = text;
+        result
+    }
+
+    fn evaluate_once(&self, line: &[u8], scratch: &mut Scratch) -> Verdict {
         scratch.epoch = scratch.epoch.wrapping_add(1);
         if scratch.epoch == 0 || scratch.stamp.len() != self.rules.len() {
             scratch.stamp.clear();
@@ -803,19 +854,7 @@ impl Matcher {
         if scratch.spans.is_empty() {
             return Verdict::Keep;
         }
-        scratch.spans.sort_unstable_by_key(|s| (s.start, s.end));
-        // Merge overlapping spans, keeping the earliest span's rule.
-        let mut w = 0;
-        for i in 1..scratch.spans.len() {
-            let sp = scratch.spans[i];
-            if sp.start <= scratch.spans[w].end {
-                scratch.spans[w].end = scratch.spans[w].end.max(sp.end);
-            } else {
-                w += 1;
-                scratch.spans[w] = sp;
-            }
-        }
-        scratch.spans.truncate(w + 1);
+        merge_spans(&mut scratch.spans);
         scratch.stripped.clear();
         let mut at = 0;
         for sp in &scratch.spans {
@@ -829,6 +868,47 @@ impl Matcher {
             return Verdict::Drop(first);
         }
         Verdict::Strip
+    }
+}
+
+/// Sorts spans and merges those that overlap or touch, keeping the earliest span's rule.
+fn merge_spans(spans: &mut Vec<Span>) {
+    spans.sort_unstable_by_key(|s| (s.start, s.end));
+    let mut w = 0;
+    for i in 1..spans.len() {
+        let sp = spans[i];
+        if sp.start <= spans[w].end {
+            spans[w].end = spans[w].end.max(sp.end);
+        } else {
+            w += 1;
+            spans[w] = sp;
+        }
+    }
+    spans.truncate(w + 1);
+}
+
+/// Maps a span of the text left after `cuts` (sorted, merged, in the original line of `len`
+/// bytes) back to the original line: one span per kept piece it covers.
+fn map_back(cuts: &[Span], len: usize, sp: Span, out: &mut Vec<Span>) {
+    let mut text_pos = 0;
+    let mut orig = 0;
+    let pieces = cuts
+        .iter()
+        .map(|c| (c.start, c.end))
+        .chain(std::iter::once((len, len)));
+    for (cut_start, cut_end) in pieces {
+        let (ks, ke) = (orig, cut_start);
+        let seg = ke - ks;
+        let (a, b) = (sp.start.max(text_pos), sp.end.min(text_pos + seg));
+        if a < b {
+            out.push(Span {
+                start: ks + (a - text_pos),
+                end: ks + (b - text_pos),
+                rule: sp.rule,
+            });
+        }
+        text_pos += seg;
+        orig = cut_end;
     }
 }
 
@@ -1118,6 +1198,32 @@ mod tests {
         let specs = parse_rules("f.rules", "\nx ad regex a(b\n", &mut cats).unwrap();
         let e = Matcher::new(&specs).unwrap_err().to_string();
         assert!(e.starts_with("f.rules:2: rule 'x': invalid regex:"), "{e}");
+    }
+
+    #[test]
+    fn what_a_strip_leaves_is_judged_again() {
+        let m = matcher(concat!(
+            "a ad line Advertisement\n",
+            r"b disclaimer regex,strip \s*\(banned in russia\)",
+            "\n",
+            r"c ad regex,strip,case (\*)",
+            "\n"
+        ));
+        assert_eq!(
+            m.verdict(b"Units of Daesh** fled", &mut Scratch::new()),
+            Verdict::Strip
+        );
+        let mut s = Scratch::new();
+        assert_eq!(
+            m.verdict(b"Advertisement (banned in Russia)", &mut s),
+            Verdict::Drop(0)
+        );
+        // a second round's span maps back to the original line
+        let m = matcher("x ad contains,strip bc\ny ad contains,strip ad\n");
+        assert_eq!(m.verdict(b"abcd!", &mut s), Verdict::Strip);
+        assert_eq!(s.stripped(), b"!");
+        let spans: Vec<(usize, usize)> = s.spans().iter().map(|p| (p.start, p.end)).collect();
+        assert_eq!(spans, vec![(0, 4)]);
     }
 
     #[test]

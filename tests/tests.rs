@@ -7,4 +7,5 @@ mod fixtures;
 mod grep_compat;
 mod jsonl;
 mod parallel;
+mod properties;
 mod seed;
