@@ -244,9 +244,7 @@ fn clean_value<O: Observer + ?Sized>(
         match verdict {
             Verdict::Keep => {}
             Verdict::Drop(rule) => {
-                if !changed {
-                    changed = true;
-                }
+                changed = true;
                 work.value.extend_from_slice(&raw[copied..at]);
                 copied = next.min(raw.len());
                 let ev = Event {

@@ -1,11 +1,9 @@
 //! Every `fixtures/NAME.txt` filtered with the built-in packs must equal `NAME.expected` byte for
 //! byte, through the binary and through the library at many read sizes.
 
-use std::io::{self, Read};
-
 use dechaff::{Filter, FilterConfig, Matcher};
 
-use crate::util::{fixture, root, run};
+use crate::util::{Trickle, fixture, root, run};
 
 fn fixture_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("fixtures"))
@@ -58,18 +56,6 @@ fn binary_output_equals_expected_byte_for_byte() {
     }
 }
 
-/// A reader that hands out at most `step` bytes at a time.
-struct Trickle<'a>(&'a [u8], usize);
-
-impl Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.1.min(buf.len()).min(self.0.len());
-        buf[..n].copy_from_slice(&self.0[..n]);
-        self.0 = &self.0[n..];
-        Ok(n)
-    }
-}
-
 #[test]
 fn library_output_is_the_same_for_any_read_size() {
     let mut cats = Vec::new();
@@ -81,7 +67,7 @@ fn library_output_is_the_same_for_any_read_size() {
         for step in [1, 2, 3, 5, 17, 4096] {
             let mut out = Vec::new();
             filter
-                .run(Trickle(&input, step), &mut out, &mut ())
+                .run(Trickle { data: &input, step }, &mut out, &mut ())
                 .unwrap();
             assert_eq!(out, expected, "{name} at read size {step}");
         }

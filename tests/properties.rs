@@ -12,12 +12,14 @@
 //! - JSON Lines: untouched records come out byte for byte, every record still parses with the
 //!   same keys and non-text values, and the cleaned text equals the text filter's output.
 
-use std::io::{self, Read};
+use std::io;
 use std::sync::OnceLock;
 
 use dechaff::jsonl::{JsonlConfig, run_jsonl};
 use dechaff::report::{Event, EventKind, Observer, RecordCounts};
 use dechaff::{Filter, FilterConfig, Matcher, OutputMode, Scratch, Verdict};
+
+use crate::util::Trickle;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -51,21 +53,6 @@ fn filter(max_line: usize) -> Filter<'static> {
             ..FilterConfig::default()
         },
     )
-}
-
-/// A reader that returns at most `step` bytes per read, like a pipe.
-struct Trickle<'a> {
-    data: &'a [u8],
-    step: usize,
-}
-
-impl Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.step.min(buf.len()).min(self.data.len());
-        buf[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
-    }
 }
 
 /// One recorded event, owned.
