@@ -276,3 +276,43 @@ fn rules_subcommand_lists_every_rule_with_its_origin() {
     );
     assert!(t.lines().last().unwrap().starts_with("# "));
 }
+
+#[test]
+fn a_write_error_is_exit_2_with_a_message_not_a_panic() {
+    let full = std::path::Path::new("/dev/full");
+    assert!(full.exists(), "this test needs Linux's /dev/full");
+    let out = std::fs::OpenOptions::new().write(true).open(full).unwrap();
+    let o = dechaff()
+        .arg("fixtures/every-kind.txt")
+        .stdout(out)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        e,
+        "dechaff: <stdout>: No space left on device (os error 28)\n"
+    );
+}
+
+#[test]
+fn binary_input_passes_through_byte_for_byte() {
+    // Deterministic pseudo-random bytes, NULs and lone CRs included; no rule can match them.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let data: Vec<u8> = (0..3_000_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    let d = tempdir("binary");
+    let p = write(&d, "blob.bin", &data);
+    for jobs in ["1", "2"] {
+        let o = run(&["-j", jobs, p.to_str().unwrap()], b"");
+        assert!(o.status.success());
+        assert!(o.stdout == data, "binary input changed with -j {jobs}");
+    }
+}
