@@ -111,15 +111,8 @@ impl<'m> Filter<'m> {
                     }
                     if end {
                         line_base += 1;
-                        let ev = Event {
-                            line_no: line_base,
-                            record: 0,
-                            line: b"",
-                            kind: EventKind::LongLine,
-                            rule: 0,
-                            bytes_removed: 0,
-                        };
-                        obs.event(&ev).map_err(RunError::Write)?;
+                        obs.event(&Event::long_line(line_base))
+                            .map_err(RunError::Write)?;
                     }
                 }
             }

@@ -148,6 +148,24 @@ enum ReadErr {
     Write(io::Error),
 }
 
+/// How many buffered bytes there are up to and including the next `\n` (or all of them, then
+/// `false`); 0 at the end of input. The bytes are then `input.fill_buf()`, which does not read
+/// again while its buffer holds data.
+fn next_piece<R: BufRead>(input: &mut R) -> Result<(usize, bool), ReadErr> {
+    loop {
+        match input.fill_buf() {
+            Ok(avail) => {
+                return Ok(match memchr::memchr(b'\n', avail) {
+                    Some(i) => (i + 1, true),
+                    None => (avail.len(), false),
+                });
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadErr::Read(e)),
+        }
+    }
+}
+
 /// Reads one record (through its `\n`) into `buf`. `Ok(None)` at the end of input; `Ok(false)`
 /// when the record is longer than `cap`: then `buf`'s bytes were already written to `out`.
 fn read_record<R: BufRead, W: Write + ?Sized>(
@@ -157,25 +175,17 @@ fn read_record<R: BufRead, W: Write + ?Sized>(
     out: &mut W,
 ) -> Result<Option<bool>, ReadErr> {
     loop {
-        let avail = match input.fill_buf() {
-            Ok(a) => a,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(ReadErr::Read(e)),
-        };
-        if avail.is_empty() {
+        let (n, done) = next_piece(input)?;
+        if n == 0 {
             return Ok(if buf.is_empty() { None } else { Some(true) });
         }
-        let (take, done) = match memchr::memchr(b'\n', avail) {
-            Some(i) => (i + 1, true),
-            None => (avail.len(), false),
-        };
-        if buf.len() + take > cap {
+        if buf.len() + n > cap {
             out.write_all(buf).map_err(ReadErr::Write)?;
             buf.clear();
             return Ok(Some(false));
         }
-        buf.extend_from_slice(&avail[..take]);
-        input.consume(take);
+        buf.extend_from_slice(&input.fill_buf().map_err(ReadErr::Read)?[..n]);
+        input.consume(n);
         if done {
             return Ok(Some(true));
         }
@@ -185,20 +195,13 @@ fn read_record<R: BufRead, W: Write + ?Sized>(
 /// Streams the rest of an over-long record to `out`.
 fn pass_rest<R: BufRead, W: Write + ?Sized>(input: &mut R, out: &mut W) -> Result<(), ReadErr> {
     loop {
-        let avail = match input.fill_buf() {
-            Ok(a) => a,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(ReadErr::Read(e)),
-        };
-        if avail.is_empty() {
+        let (n, done) = next_piece(input)?;
+        if n == 0 {
             return Ok(());
         }
-        let (take, done) = match memchr::memchr(b'\n', avail) {
-            Some(i) => (i + 1, true),
-            None => (avail.len(), false),
-        };
-        out.write_all(&avail[..take]).map_err(ReadErr::Write)?;
-        input.consume(take);
+        out.write_all(&input.fill_buf().map_err(ReadErr::Read)?[..n])
+            .map_err(ReadErr::Write)?;
+        input.consume(n);
         if done {
             return Ok(());
         }

@@ -324,15 +324,8 @@ fn write_in_order<W: Write + ?Sized, O: Observer + ?Sized>(
             line_base += d.lines;
             if d.long_line_end {
                 line_base += 1;
-                let ev = Event {
-                    line_no: line_base,
-                    record: 0,
-                    line: b"",
-                    kind: EventKind::LongLine,
-                    rule: 0,
-                    bytes_removed: 0,
-                };
-                obs.event(&ev).map_err(RunError::Write)?;
+                obs.event(&Event::long_line(line_base))
+                    .map_err(RunError::Write)?;
             }
             next += 1;
             let _ = pool.send(d.slot);

@@ -37,6 +37,20 @@ pub struct Event<'a> {
     pub bytes_removed: usize,
 }
 
+impl Event<'_> {
+    /// The event for a line longer than the line cap, passed through unchecked.
+    pub fn long_line(line_no: u64) -> Event<'static> {
+        Event {
+            line_no,
+            record: 0,
+            line: b"",
+            kind: EventKind::LongLine,
+            rule: 0,
+            bytes_removed: 0,
+        }
+    }
+}
+
 /// Receives the filter's events.
 pub trait Observer {
     /// True when events must carry line numbers (costs a count of line terminators).
