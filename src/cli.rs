@@ -46,7 +46,7 @@ pub struct Args {
     /// line (escaped) to stderr, or one JSON object per line with --explain=json. Does not
     /// change the output.
     #[arg(long, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "text", require_equals = true)]
-    pub explain: Option<ExplainFormat>,
+    pub explain: Option<ExplainArg>,
 
     /// Read JSON Lines records and clean one string field of each (implied by a .jsonl,
     /// .jsonl.gz or .jsonl.zst file name). Every other byte of a record is kept.
@@ -127,7 +127,7 @@ pub struct RuleArgs {
 
 /// Explanation formats.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExplainFormat {
+pub enum ExplainArg {
     /// `FILE:LINE: dropped RULE (CATEGORY): LINE` for people.
     Text,
     /// One JSON object per removal, for audit trails.

@@ -11,10 +11,9 @@ use std::sync::Arc;
 
 use clap::Parser;
 
-use cli::{Args, BadRecordArg, Command, ExplainFormat, RuleArgs, StatsFormat};
+use cli::{Args, BadRecordArg, Command, ExplainArg, RuleArgs, StatsFormat};
 use dechaff::jsonl::{BadRecordPolicy, JsonlConfig, run_jsonl};
-use dechaff::report::{Explain, Observer, Stats};
-use dechaff::report::{ExplainJson, RecordCounts};
+use dechaff::report::{Explain, ExplainFormat, Observer, RecordCounts, Stats};
 use dechaff::rules::{GrepOptions, grep_specs, parse_rules};
 use dechaff::{Error, Filter, FilterConfig, Matcher, OutputMode, RunError};
 use streams::Output;
@@ -83,10 +82,13 @@ fn run(args: Args) -> Result<u8, Error> {
         Output::open(args.output.as_deref()).map_err(|e| Error::io(out_name.clone(), e))?;
     let mut stats = Stats::new(matcher.rules().len());
     let want_stats = args.stats.is_some();
-    let mut explain = (args.explain == Some(ExplainFormat::Text))
-        .then(|| Explain::new(matcher.rules(), BufWriter::new(io::stderr().lock())));
-    let mut explain_json = (args.explain == Some(ExplainFormat::Json))
-        .then(|| ExplainJson::new(matcher.rules(), BufWriter::new(io::stderr().lock())));
+    let mut explain = args.explain.map(|f| {
+        let format = match f {
+            ExplainArg::Text => ExplainFormat::Text,
+            ExplainArg::Json => ExplainFormat::Json,
+        };
+        Explain::new(matcher.rules(), BufWriter::new(io::stderr().lock()), format)
+    });
     let inputs: Vec<&Path> = if args.files.is_empty() {
         vec![Path::new("-")]
     } else {
@@ -113,7 +115,7 @@ fn run(args: Args) -> Result<u8, Error> {
             .jobs
             .unwrap_or_else(|| if stdin { 1 } else { default_jobs(path) });
         let mut stats_obs = want_stats.then_some(&mut stats);
-        let mut obs = (&mut stats_obs, (&mut explain, &mut explain_json));
+        let mut obs = (&mut stats_obs, &mut explain);
         obs.start_input(&name);
         let result = if jsonl {
             if args.only_removed {
@@ -153,9 +155,6 @@ fn run(args: Args) -> Result<u8, Error> {
     }
     out.finish().map_err(|e| Error::io(out_name, e))?;
     if let Some(x) = explain {
-        x.into_inner().map_err(|e| Error::io("<stderr>", e))?;
-    }
-    if let Some(x) = explain_json {
         x.into_inner().map_err(|e| Error::io("<stderr>", e))?;
     }
     if let Some(fmt) = args.stats {

@@ -563,10 +563,19 @@ impl Matcher {
 
     /// Compiles every regex now (built-in ones are otherwise compiled on first use). Fails with
     /// the first rule that does not compile.
-    pub fn compile_all(&self, specs: &[RuleSpec]) -> Result<()> {
-        for (rule, spec) in self.rules.iter().zip(specs) {
+    pub fn compile_all(&self) -> Result<()> {
+        for (rule, info) in self.rules.iter().zip(&self.infos) {
             if let Some(re) = &rule.regex {
-                re.get_or_try().map_err(|e| compile_error(spec, &e))?;
+                re.get_or_try().map_err(|e| {
+                    Error::rule(
+                        info.origin.to_string(),
+                        format!(
+                            "rule '{}': invalid regex: {}",
+                            info.id,
+                            one_line(&e.to_string())
+                        ),
+                    )
+                })?;
             }
         }
         Ok(())

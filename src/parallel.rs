@@ -265,7 +265,6 @@ fn send_job(
     mut slot: Slot,
     carry: &mut Vec<u8>,
 ) -> Result<bool, ()> {
-    let cut = memrchr(b'\n', &slot.input);
     let (kind, still_long) = if in_long {
         // Continue the long line up to its terminator; what follows starts fresh next time.
         match memchr::memchr(b'\n', &slot.input) {
@@ -277,7 +276,7 @@ fn send_job(
             None => (JobKind::Raw(eof), !eof),
         }
     } else {
-        match cut {
+        match memrchr(b'\n', &slot.input) {
             _ if eof => (JobKind::Lines, false),
             Some(i) => {
                 carry.extend_from_slice(&slot.input[i + 1..]);

@@ -316,21 +316,35 @@ impl Observer for Stats {
     }
 }
 
-/// Writes one line per removed or changed line:
-/// `NAME:LINE: dropped|changed RULE (CATEGORY): ESCAPED-LINE`.
+/// How [`Explain`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExplainFormat {
+    /// One line per removal for people: `NAME:LINE: dropped|changed RULE (CATEGORY): LINE`,
+    /// or `NAME: record R, line L: ...` for JSON Lines; the line escaped.
+    Text,
+    /// One JSON object per removal, for audit trails kept beside shards:
+    /// `{"input", "record", "line", "rule", "category", "action", "bytes", "text"}` (`record`
+    /// is null for plain text; `text` is the line, invalid UTF-8 replaced).
+    Json,
+}
+
+/// Writes an explanation of every removed or changed line (and every line passed through as
+/// too long) to a writer, as text or JSON.
 pub struct Explain<'r, W: Write> {
     rules: &'r [RuleInfo],
     out: W,
     name: String,
+    format: ExplainFormat,
 }
 
 impl<'r, W: Write> Explain<'r, W> {
-    /// Explanations for `rules`, written to `out`.
-    pub fn new(rules: &'r [RuleInfo], out: W) -> Self {
+    /// Explanations for `rules`, written to `out` in `format`.
+    pub fn new(rules: &'r [RuleInfo], out: W, format: ExplainFormat) -> Self {
         Explain {
             rules,
             out,
             name: String::from("<stdin>"),
+            format,
         }
     }
 
@@ -338,6 +352,47 @@ impl<'r, W: Write> Explain<'r, W> {
     pub fn into_inner(mut self) -> io::Result<W> {
         self.out.flush()?;
         Ok(self.out)
+    }
+
+    fn write_text(&mut self, ev: &Event<'_>) -> io::Result<()> {
+        if ev.record > 0 {
+            write!(
+                self.out,
+                "{}: record {}, line {}: ",
+                self.name, ev.record, ev.line_no
+            )?;
+        } else {
+            write!(self.out, "{}:{}: ", self.name, ev.line_no)?;
+        }
+        let what = match ev.kind {
+            EventKind::Dropped => "dropped",
+            EventKind::Changed => "changed",
+            EventKind::LongLine => return writeln!(self.out, "passed (line longer than the cap)"),
+        };
+        let r = &self.rules[ev.rule];
+        write!(self.out, "{what} {} ({}): ", r.id, r.category)?;
+        write_escaped(&mut self.out, ev.line)?;
+        writeln!(self.out)
+    }
+
+    fn write_json(&mut self, ev: &Event<'_>) -> io::Result<()> {
+        let (action, rule) = match ev.kind {
+            EventKind::Dropped => ("drop", Some(&self.rules[ev.rule])),
+            EventKind::Changed => ("strip", Some(&self.rules[ev.rule])),
+            EventKind::LongLine => ("pass-long-line", None),
+        };
+        let v = serde_json::json!({
+            "input": self.name,
+            "record": if ev.record > 0 { serde_json::Value::from(ev.record) } else { serde_json::Value::Null },
+            "line": ev.line_no,
+            "rule": rule.map(|r| r.id.as_str()),
+            "category": rule.map(|r| r.category.as_str()),
+            "action": action,
+            "bytes": ev.bytes_removed,
+            "text": String::from_utf8_lossy(ev.line),
+        });
+        serde_json::to_writer(&mut self.out, &v)?;
+        writeln!(self.out)
     }
 }
 
@@ -349,79 +404,10 @@ impl<W: Write> Observer for Explain<'_, W> {
         self.name = name.to_string();
     }
     fn event(&mut self, ev: &Event<'_>) -> io::Result<()> {
-        let what = match ev.kind {
-            EventKind::Dropped => "dropped",
-            EventKind::Changed => "changed",
-            EventKind::LongLine => {
-                return writeln!(
-                    self.out,
-                    "{}:{}: passed (line longer than the cap)",
-                    self.name, ev.line_no
-                );
-            }
-        };
-        let r = &self.rules[ev.rule];
-        write!(
-            self.out,
-            "{}:{}: {what} {} ({}): ",
-            self.name, ev.line_no, r.id, r.category
-        )?;
-        write_escaped(&mut self.out, ev.line)?;
-        writeln!(self.out)
-    }
-}
-
-/// Writes one JSON object per removed or changed line, for audit trails kept beside shards:
-/// `{"input", "record", "line", "rule", "category", "action", "bytes", "text"}` (`record` is
-/// null for plain text; `text` is the line, invalid UTF-8 replaced).
-pub struct ExplainJson<'r, W: Write> {
-    rules: &'r [RuleInfo],
-    out: W,
-    name: String,
-}
-
-impl<'r, W: Write> ExplainJson<'r, W> {
-    /// JSON explanations for `rules`, written to `out`.
-    pub fn new(rules: &'r [RuleInfo], out: W) -> Self {
-        ExplainJson {
-            rules,
-            out,
-            name: String::from("<stdin>"),
+        match self.format {
+            ExplainFormat::Text => self.write_text(ev),
+            ExplainFormat::Json => self.write_json(ev),
         }
-    }
-
-    /// Flushes and returns the writer.
-    pub fn into_inner(mut self) -> io::Result<W> {
-        self.out.flush()?;
-        Ok(self.out)
-    }
-}
-
-impl<W: Write> Observer for ExplainJson<'_, W> {
-    fn wants_line_numbers(&self) -> bool {
-        true
-    }
-    fn start_input(&mut self, name: &str) {
-        self.name = name.to_string();
-    }
-    fn event(&mut self, ev: &Event<'_>) -> io::Result<()> {
-        let (action, rule, category) = match ev.kind {
-            EventKind::Dropped => ("drop", Some(&self.rules[ev.rule]), None),
-            EventKind::Changed => ("strip", Some(&self.rules[ev.rule]), None),
-            EventKind::LongLine => ("pass-long-line", None, Some("")),
-        };
-        let v = serde_json::json!({
-            "input": self.name,
-            "record": if ev.record > 0 { serde_json::Value::from(ev.record) } else { serde_json::Value::Null },
-            "line": ev.line_no,
-            "rule": rule.map(|r| r.id.as_str()),
-            "category": rule.map(|r| r.category.as_str()).or(category),
-            "action": action,
-            "bytes": ev.bytes_removed,
-            "text": String::from_utf8_lossy(ev.line),
-        });
-        serde_json::to_writer(&mut self.out, &v)?;
-        writeln!(self.out)
     }
 }
 

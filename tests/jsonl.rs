@@ -208,3 +208,19 @@ fn only_removed_with_jsonl_is_refused_clearly() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--only-removed works on plain text"));
 }
+
+#[test]
+fn explain_text_names_the_record_and_the_line_within_it() {
+    let o = run(&["--jsonl", "--explain"], &jsonl(&[REC2, REC1]));
+    let e = stderr(&o);
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 2, "{e}");
+    assert!(
+        lines[0].starts_with("<stdin>: record 2, line 2: dropped en.ad."),
+        "{e}"
+    );
+    assert!(
+        lines[1].starts_with("<stdin>: record 2, line 3: dropped en.crosslink."),
+        "{e}"
+    );
+}

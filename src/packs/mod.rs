@@ -102,7 +102,7 @@ mod tests {
         let specs = builtin_specs(None, &mut cats).unwrap();
         assert!(specs.len() > 20);
         let m = Matcher::new(&specs).unwrap();
-        m.compile_all(&specs).unwrap();
+        m.compile_all().unwrap();
         let unkeyed: Vec<&str> = m
             .rules()
             .iter()
