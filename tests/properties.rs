@@ -485,3 +485,32 @@ proptest! {
         }
     }
 }
+
+/// Found by the `jsonl` fuzz target (`tests/fuzz`): scraped records carry bytes that are not
+/// UTF-8 inside their strings (serde_json's validation lets them through) and lone surrogate
+/// escapes. A line a strip rule changes is re-encoded; it used to turn both into U+FFFD, so
+/// bytes of the story were lost. They now come back as they were, and kept lines and other
+/// fields are untouched as before.
+#[test]
+fn jsonl_changed_lines_keep_bytes_that_are_not_utf8_and_lone_surrogates() {
+    let input: &[u8] = b"{\"text\": \"Prices \xd3 rose [ad] again \\ud800 \\udc00x\\nAdvertisement\\nKept \xff \\ud800\", \"x\": \"\xfe\"}\n";
+    let want: &[u8] = b"{\"text\": \"Prices \xd3 rose  again \\ud800 \\udc00x\\nKept \xff \\ud800\", \"x\": \"\xfe\"}\n";
+    let (mut out, mut log, mut counts) = (Vec::new(), Log::default(), RecordCounts::default());
+    run_jsonl(
+        matcher(),
+        &JsonlConfig::default(),
+        input,
+        &mut out,
+        &mut log,
+        &mut counts,
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(want),
+        "{out:?}"
+    );
+    assert_eq!(out, want);
+    let kinds: Vec<EventKind> = log.0.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [EventKind::Changed, EventKind::Dropped]);
+}
