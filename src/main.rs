@@ -15,7 +15,7 @@ use cli::{Args, BadRecordArg, Command, ExplainArg, RuleArgs, StatsFormat};
 use dechaff::jsonl::{BadRecordPolicy, JsonlConfig, run_jsonl};
 use dechaff::report::{Explain, ExplainFormat, Observer, RecordCounts, Stats};
 use dechaff::rules::{GrepOptions, grep_specs, parse_rules};
-use dechaff::{Error, Filter, FilterConfig, Matcher, OutputMode, RunError};
+use dechaff::{Boundary, DocumentConfig, Error, Filter, FilterConfig, Matcher, OutputMode, RunError};
 use streams::Output;
 
 /// Exit codes, in one place. 1 is kept for a future "something would be removed" check mode.
@@ -64,7 +64,17 @@ fn run(args: Args) -> Result<u8, Error> {
         },
         max_line: args.max_line.max(1),
     };
-    let filter = Filter::new(&matcher, config);
+    let boundary = match (&args.doc_sep, args.null_data) {
+        (Some(sep), _) => Boundary::Separator(sep.as_bytes().to_vec()),
+        (None, true) => Boundary::Nul,
+        (None, false) => Boundary::File,
+    };
+    let filter = Filter::new(&matcher, config).with_documents(DocumentConfig {
+        boundary: boundary.clone(),
+        max_doc: args.max_doc.max(1),
+        max_removed: args.max_removed,
+        site: args.site.clone(),
+    });
     let jsonl_config = JsonlConfig {
         field: args.field.split('.').map(String::from).collect(),
         on_bad_record: match args.on_bad_record {
@@ -73,6 +83,10 @@ fn run(args: Args) -> Result<u8, Error> {
             BadRecordArg::Skip => BadRecordPolicy::Skip,
         },
         max_record: args.max_record.max(1),
+        site_field: args.site_field.split('.').map(String::from).collect(),
+        site: args.site.clone(),
+        max_doc: args.max_doc.max(1),
+        max_removed: args.max_removed,
     };
     let out_name = args
         .output
@@ -121,6 +135,11 @@ fn run(args: Args) -> Result<u8, Error> {
             if args.only_removed {
                 return Err(Error::other(
                     "--only-removed works on plain text, not with --jsonl",
+                ));
+            }
+            if boundary != Boundary::File {
+                return Err(Error::other(
+                    "-z and --doc-sep split plain text; with --jsonl each record is one document",
                 ));
             }
             let mut counts = RecordCounts::default();
