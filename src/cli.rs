@@ -134,7 +134,8 @@ fn parse_doc_sep(s: &str) -> Result<String, String> {
 }
 
 fn parse_site(s: &str) -> Result<String, String> {
-    dechaff::rules::url_host(s).ok_or_else(|| format!("expected a host such as example.com, got '{s}'"))
+    dechaff::rules::url_host(s)
+        .ok_or_else(|| format!("expected a host such as example.com, got '{s}'"))
 }
 
 /// Where rules come from; shared by the filter and `eval`.

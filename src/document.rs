@@ -270,7 +270,11 @@ pub(crate) fn judge(
     work.fates.resize(n, Fate::Keep);
     work.arena.clear();
     work.spans.clear();
-    let (head, tail) = if whole { (zones.head, zones.tail) } else { (0, 0) };
+    let (head, tail) = if whole {
+        (zones.head, zones.tail)
+    } else {
+        (0, 0)
+    };
     let mid_from = head.min(n);
     let mid_to = n.saturating_sub(tail).max(mid_from);
     // The zones, line by line, with their positions.
@@ -347,7 +351,10 @@ pub(crate) fn judge(
             }
         }
     }
-    out.changed = work.fates.iter().any(|f| !matches!(f, Fate::Keep | Fate::Long));
+    out.changed = work
+        .fates
+        .iter()
+        .any(|f| !matches!(f, Fate::Keep | Fate::Long));
     if let Some(share) = max_removed.filter(|_| whole && out.changed)
         && nonblank >= CAP_MIN_LINES
         && (removed_nonblank as f64 > share * nonblank as f64
@@ -407,7 +414,9 @@ fn read_note(rule: RuleId, content: &[u8]) -> Option<Note> {
     }
     let mut names = Vec::new();
     let end = name_end(rest);
-    let name = rest[..end].trim().trim_matches(['"', '“', '”', '«', '»', '\'']);
+    let name = rest[..end]
+        .trim()
+        .trim_matches(['"', '“', '”', '«', '»', '\'']);
     if !is_name(name) {
         return None;
     }
@@ -439,7 +448,9 @@ fn read_note(rule: RuleId, content: &[u8]) -> Option<Note> {
 
 /// Where a name ends: at a comma, bracket, colon, semicolon, dash or a verb after it.
 fn name_end(s: &str) -> usize {
-    let mut end = s.find([',', '(', ')', ';', ':', '—', '–']).unwrap_or(s.len());
+    let mut end = s
+        .find([',', '(', ')', ';', ':', '—', '–'])
+        .unwrap_or(s.len());
     for stop in [" is ", " are ", " was ", " were ", " has ", " - "] {
         if let Some(i) = s[..end].find(stop) {
             end = i;
@@ -599,7 +610,11 @@ pub(crate) fn report<O: Observer + ?Sized>(
             _ if outcome.flagged => continue,
             Fate::Drop(r) => (EventKind::Dropped, r, l.end - l.start, &[], false),
             Fate::Cut(r) => (EventKind::Dropped, r, l.end - l.start, &[], true),
-            Fate::Change { rule, text: (s, e), spans: (a, b) } => (
+            Fate::Change {
+                rule,
+                text: (s, e),
+                spans: (a, b),
+            } => (
                 EventKind::Changed,
                 rule,
                 content.len() - (e - s),
@@ -697,7 +712,15 @@ impl Filter<'_> {
         let file = d.config.boundary == Boundary::File;
         let mut chunker = Chunker::new(input, self.config().max_line);
         loop {
-            match chunker.next().map_err(RunError::Read)? {
+            let piece = match chunker.next() {
+                Ok(p) => p,
+                Err(e) => {
+                    // Nothing read is lost: the unfinished document goes out by line rules.
+                    d.flush_unfinished().map_err(RunError::Write)?;
+                    return Err(RunError::Read(e));
+                }
+            };
+            match piece {
                 None => break,
                 Some(Piece::Lines(chunk)) => d.lines(chunk).map_err(RunError::Write)?,
                 Some(Piece::Long { bytes, end }) => d.long(bytes, end).map_err(RunError::Write)?,
@@ -807,10 +830,16 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
         Ok(())
     }
 
+    /// Reading failed inside a document: what is buffered goes through the line path.
+    fn flush_unfinished(&mut self) -> io::Result<()> {
+        if self.over {
+            return Ok(());
+        }
+        self.pass_buffered()
+    }
+
     /// The document is over the cap: report it, then pass what is buffered to the line path.
     fn go_over(&mut self) -> io::Result<()> {
-        self.over = true;
-        self.last_nl = true;
         self.obs.document(&DocEvent {
             kind: DocKind::Oversize,
             record: 0,
@@ -821,6 +850,13 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
             removed_lines: 0,
             removed_bytes: 0,
         })?;
+        self.pass_buffered()
+    }
+
+    /// Switches the current document to the line path, passing what is buffered through it.
+    fn pass_buffered(&mut self) -> io::Result<()> {
+        self.over = true;
+        self.last_nl = true;
         let buf = std::mem::take(&mut self.buf);
         let longs = std::mem::take(&mut self.long_starts);
         let was_long = self.in_long;
@@ -873,8 +909,14 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
         self.last_nl = bytes.last() == Some(&b'\n');
         let scratch = &mut self.work.scratch;
         scratch.clear_position();
-        self.filter
-            .chunk(bytes, &mut self.at, self.numbered, scratch, self.out, self.obs)
+        self.filter.chunk(
+            bytes,
+            &mut self.at,
+            self.numbered,
+            scratch,
+            self.out,
+            self.obs,
+        )
     }
 
     /// Ends the current document: judge and write it (or finish streaming it).

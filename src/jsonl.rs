@@ -156,8 +156,8 @@ pub fn run_jsonl<R: BufRead, W: Write + ?Sized, O: Observer + ?Sized>(
         work.doc
             .scratch
             .set_site(site.as_deref().or(config.site.as_deref()));
-        let (changed, flagged) =
-            clean_value(matcher, config, &body[vs..ve], n, obs, &mut work).map_err(RunError::Write)?;
+        let (changed, flagged) = clean_value(matcher, config, &body[vs..ve], n, obs, &mut work)
+            .map_err(RunError::Write)?;
         counts.flagged += u64::from(flagged);
         if changed {
             counts.changed += 1;
@@ -275,7 +275,8 @@ fn clean_value<O: Observer + ?Sized>(
     work.text.clear();
     work.doc.lines.clear();
     let mut at = 0;
-    while at <= raw.len() {
+    // Lines as text mode frames them: after a final `\n` there is no further (empty) line.
+    while at < raw.len() {
         let (seg_end, next) = match find_newline_escape(raw, at) {
             Some(i) => (i, i + 2),
             None => (raw.len(), raw.len() + 1),

@@ -49,7 +49,7 @@ pub mod parallel;
 pub mod report;
 pub mod rules;
 
-pub use error::{Error, Result};
 pub use document::{Boundary, DocumentConfig};
+pub use error::{Error, Result};
 pub use filter::{Cursor, Filter, FilterConfig, OutputMode, RunError};
 pub use matcher::{Matcher, RuleId, RuleInfo, Scope, Scratch, Span, Verdict};

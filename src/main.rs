@@ -15,7 +15,9 @@ use cli::{Args, BadRecordArg, Command, ExplainArg, RuleArgs, StatsFormat};
 use dechaff::jsonl::{BadRecordPolicy, JsonlConfig, run_jsonl};
 use dechaff::report::{Explain, ExplainFormat, Observer, RecordCounts, Stats};
 use dechaff::rules::{GrepOptions, grep_specs, parse_rules};
-use dechaff::{Boundary, DocumentConfig, Error, Filter, FilterConfig, Matcher, OutputMode, RunError};
+use dechaff::{
+    Boundary, DocumentConfig, Error, Filter, FilterConfig, Matcher, OutputMode, RunError,
+};
 use streams::Output;
 
 /// Exit codes, in one place. 1 is kept for a future "something would be removed" check mode.

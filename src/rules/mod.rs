@@ -149,7 +149,10 @@ pub fn url_host(url: &str) -> Option<String> {
         _ => auth,
     };
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    let host = host.strip_prefix("www.").map(str::to_string).unwrap_or(host);
+    let host = host
+        .strip_prefix("www.")
+        .map(str::to_string)
+        .unwrap_or(host);
     (!host.is_empty() && host.contains(|c: char| c.is_ascii_alphanumeric())).then_some(host)
 }
 

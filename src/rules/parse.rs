@@ -463,17 +463,32 @@ mod tests {
             err("x ad line,head=0 y"),
             "t.rules:1: option 'head' needs a positive whole number, got '0'"
         );
-        assert!(err("x ad line,tail=-2 y").contains("option 'tail' needs a positive whole number, got '-2'"));
+        assert!(
+            err("x ad line,tail=-2 y")
+                .contains("option 'tail' needs a positive whole number, got '-2'")
+        );
         assert!(err("x ad line,tail= y").contains("got ''"));
         assert_eq!(
             err("x ad line,cut Comments"),
             "t.rules:1: rule 'x': 'cut' needs 'tail=N' (an end marker is only trusted in the last N lines)"
         );
-        assert!(err("x ad line,head=2,tail=2 y").contains("'head=' and 'tail=' exclude each other"));
-        assert!(err("x ad line,tail=2,cut,strip y").contains("'cut' drops lines and cannot be combined with 'strip'"));
+        assert!(
+            err("x ad line,head=2,tail=2 y").contains("'head=' and 'tail=' exclude each other")
+        );
+        assert!(
+            err("x ad line,tail=2,cut,strip y")
+                .contains("'cut' drops lines and cannot be combined with 'strip'")
+        );
         assert!(err("x ad regex,footnote,strip y").contains("'footnote' drops lines"));
-        assert!(err("x ad line,tail=2,cut,footnote y").contains("'cut' and 'footnote' cannot be combined"));
-        assert!(err("x ad line,site=http://a.com/ y").contains("option 'site' needs a host name such as example.com, got 'http://a.com/'"));
+        assert!(
+            err("x ad line,tail=2,cut,footnote y")
+                .contains("'cut' and 'footnote' cannot be combined")
+        );
+        assert!(
+            err("x ad line,site=http://a.com/ y").contains(
+                "option 'site' needs a host name such as example.com, got 'http://a.com/'"
+            )
+        );
         assert!(err("x ad line,site= y").contains("got ''"));
         assert!(err("x ad line,zone=3 y").contains("unknown option 'zone=3'"));
     }
