@@ -221,7 +221,9 @@ pub(crate) struct Outcome {
     pub flagged: bool,
     /// Something was dropped or changed (and the document is not flagged).
     pub changed: bool,
+    /// Lines the rules remove (counted only when there is a cap).
     pub removed_lines: usize,
+    /// Bytes the rules remove (counted only when there is a cap).
     pub removed_bytes: usize,
 }
 
@@ -332,7 +334,16 @@ pub(crate) fn judge(
             }
         }
     }
-    let mut out = Outcome::default();
+    let mut out = Outcome {
+        changed: work
+            .fates
+            .iter()
+            .any(|f| !matches!(f, Fate::Keep | Fate::Long)),
+        ..Outcome::default()
+    };
+    let Some(share) = max_removed.filter(|_| whole && out.changed) else {
+        return out;
+    };
     let mut nonblank = 0;
     let mut removed_nonblank = 0;
     for (l, f) in work.lines.iter().zip(&work.fates) {
@@ -351,12 +362,7 @@ pub(crate) fn judge(
             }
         }
     }
-    out.changed = work
-        .fates
-        .iter()
-        .any(|f| !matches!(f, Fate::Keep | Fate::Long));
-    if let Some(share) = max_removed.filter(|_| whole && out.changed)
-        && nonblank >= CAP_MIN_LINES
+    if nonblank >= CAP_MIN_LINES
         && (removed_nonblank as f64 > share * nonblank as f64
             || out.removed_bytes as f64 > share * text.len() as f64)
     {

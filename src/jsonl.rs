@@ -297,7 +297,7 @@ fn clean_value<O: Observer + ?Sized>(
         at = next;
     }
     let whole = work.text.len() <= config.max_doc;
-    if !whole && work.zones.any {
+    if !whole && (work.zones.any || config.max_removed.is_some()) {
         obs.document(&DocEvent {
             kind: DocKind::Oversize,
             record,

@@ -314,11 +314,21 @@ fn list_rules(a: &RuleArgs, cost: Option<&Path>) -> Result<u8, Error> {
     }
     writeln!(out, "# id\tcategory\tkind\taction\twhere\torigin").map_err(w)?;
     for r in matcher.rules() {
-        let action = if r.action == dechaff::rules::Action::Drop {
-            "drop"
-        } else {
-            "strip"
-        };
+        let mut action = String::from(match (r.action, r.cut, r.footnote) {
+            (_, true, _) => "cut",
+            (_, _, true) => "drop,footnote",
+            (dechaff::rules::Action::Drop, ..) => "drop",
+            _ => "strip",
+        });
+        // Document scopes, as written in the rules format.
+        for (name, n) in [("head", r.head), ("tail", r.tail)] {
+            if let Some(n) = n {
+                action.push_str(&format!(",{name}={n}"));
+            }
+        }
+        if let Some(site) = &r.site {
+            action.push_str(&format!(",site={site}"));
+        }
         let (id, cat, kind, place) = (&r.id, &r.category, r.kind.keyword(), r.place);
         writeln!(out, "{id}\t{cat}\t{kind}\t{action}\t{place}\t{}", r.origin).map_err(w)?;
     }

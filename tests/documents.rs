@@ -135,6 +135,28 @@ fn site_rules_apply_to_their_site_and_its_subdomains_only() {
     assert_eq!(with("https://news.Example.com/a?b"), b"Story.\n");
     assert_eq!(with("example.org"), doc);
     assert_eq!(with("notexample.com"), doc);
+    // A site= rule alone needs no documents: the line path checks it against --site too.
+    let d = tempdir("site-only");
+    let only = write(
+        &d,
+        "site.rules",
+        b"s ad line,site=example.com Example sponsor\n",
+    );
+    let only = only.to_str().unwrap();
+    assert_eq!(
+        out_of(
+            &[
+                "--no-default-rules",
+                "--rules",
+                only,
+                "--site",
+                "example.com"
+            ],
+            doc
+        ),
+        b"Story.\n"
+    );
+    assert_eq!(out_of(&["--no-default-rules", "--rules", only], doc), doc);
     // JSON Lines: the site is the host of the url field, or of --site-field.
     let recs = concat!(
         r#"{"url": "https://www.example.com/x", "text": "A.\nExample sponsor"}"#,
