@@ -260,7 +260,16 @@ fn documents_over_the_cap_get_line_rules_only_and_are_counted() {
     assert_eq!(stats["documents"]["oversize"], 1);
     // Any thread count gives the same output (the rest of the file goes to the parallel
     // line driver), also with long lines and a tiny line buffer.
+    let explain = |jobs: &str| {
+        let o = run(&["--max-doc", "100", "--explain=json", "-j", jobs], &input);
+        assert_eq!(o.status.code(), Some(0));
+        stderr(&o)
+    };
+    let one = explain("1");
+    assert!(one.contains(r#""action":"pass-long-document""#), "{one}");
+    assert!(one.contains(r#""rule":"en.ad.advertisement""#), "{one}");
     for jobs in ["1", "2", "3"] {
+        assert_eq!(explain(jobs), one, "explanations at -j{jobs}");
         let o2 = out_of(&["--max-doc", "100", "-j", jobs], &input);
         assert_eq!(o2, o.stdout, "-j{jobs}");
         let o3 = out_of(
