@@ -232,7 +232,12 @@ fn site_host(v: &str, at: &str) -> Result<String> {
             format!("option 'site' needs a host name such as example.com, got '{v}'"),
         ));
     }
-    Ok(v.to_ascii_lowercase())
+    // As a record's site is read from its URL: lowercase, without "www.".
+    let host = v.to_ascii_lowercase();
+    Ok(host
+        .strip_prefix("www.")
+        .map(str::to_string)
+        .unwrap_or(host))
 }
 
 /// The combinations of document options that make sense.
@@ -453,8 +458,9 @@ mod tests {
         let s = one("x ad line,head=3,site=News.Example.COM Top");
         assert_eq!(s.head, Some(3));
         assert_eq!(s.site.as_deref(), Some("news.example.com"));
-        let s = one("x ad line,site=example.com Top");
+        let s = one("x ad line,site=WWW.example.com Top");
         assert!(!s.is_document_rule());
+        assert_eq!(s.site.as_deref(), Some("example.com"));
     }
 
     #[test]
