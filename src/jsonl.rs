@@ -376,8 +376,9 @@ fn hex4(b: &[u8]) -> Option<u32> {
     u32::from_str_radix(s, 16).ok()
 }
 
-/// Decodes the inside of a JSON string (valid JSON assumed). A lone surrogate becomes U+FFFD;
-/// it is only used for matching, never written back unless the line was changed.
+/// Decodes the inside of a JSON string (valid JSON assumed). A lone surrogate escape becomes its
+/// three-byte WTF-8 form (invalid UTF-8, so no rule mistakes it for text), which [`encode`]
+/// turns back into the escape: a changed line keeps it.
 fn decode(raw: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     while i < raw.len() {
@@ -404,14 +405,23 @@ fn decode(raw: &[u8], out: &mut Vec<u8>) {
                             i += 6;
                             0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                         }
-                        _ => 0xFFFD,
+                        _ => hi,
                     }
                 } else {
                     hi
                 };
-                let ch = char::from_u32(cp).unwrap_or('\u{FFFD}');
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                match char::from_u32(cp) {
+                    Some(ch) => {
+                        let mut buf = [0u8; 4];
+                        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                    }
+                    // A lone surrogate (`cp` < 0x10000 here): WTF-8.
+                    None => out.extend_from_slice(&[
+                        0xE0 | (cp >> 12) as u8,
+                        0x80 | ((cp >> 6) & 0x3F) as u8,
+                        0x80 | (cp & 0x3F) as u8,
+                    ]),
+                }
             }
             other => out.push(other),
         }
@@ -419,30 +429,44 @@ fn decode(raw: &[u8], out: &mut Vec<u8>) {
 }
 
 /// Encodes text as the inside of a JSON string. With `ascii_style`, non-ASCII characters are
-/// written as `\uXXXX` escapes, as a record written with only ASCII would have them.
+/// written as `\uXXXX` escapes, as a record written with only ASCII would have them. Bytes that
+/// are not UTF-8 are written as they are (they can only have come raw from the record), except
+/// the WTF-8 form of a lone surrogate, which [`decode`] made of an escape and becomes one again.
 fn encode(text: &[u8], ascii_style: bool, out: &mut Vec<u8>) {
-    for chunk in text.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '"' => out.extend_from_slice(b"\\\""),
-                '\\' => out.extend_from_slice(b"\\\\"),
-                '\n' => out.extend_from_slice(b"\\n"),
-                '\r' => out.extend_from_slice(b"\\r"),
-                '\t' => out.extend_from_slice(b"\\t"),
-                c if (c as u32) < 0x20 || (ascii_style && !c.is_ascii()) => {
-                    let mut units = [0u16; 2];
-                    for u in c.encode_utf16(&mut units) {
-                        out.extend_from_slice(format!("\\u{u:04x}").as_bytes());
-                    }
-                }
-                c => {
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    let mut rest = text;
+    while let Some(chunk) = rest.utf8_chunks().next() {
+        encode_chars(chunk.valid(), ascii_style, out);
+        rest = &rest[chunk.valid().len()..];
+        if let [0xED, b1 @ 0xA0..=0xBF, b2 @ 0x80..=0xBF, ..] = *rest {
+            let u = 0xD000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            out.extend_from_slice(format!("\\u{u:04x}").as_bytes());
+            rest = &rest[3..];
+        } else {
+            out.extend_from_slice(chunk.invalid());
+            rest = &rest[chunk.invalid().len()..];
+        }
+    }
+}
+
+/// [`encode`] for valid text.
+fn encode_chars(text: &str, ascii_style: bool, out: &mut Vec<u8>) {
+    for c in text.chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            c if (c as u32) < 0x20 || (ascii_style && !c.is_ascii()) => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.extend_from_slice(format!("\\u{u:04x}").as_bytes());
                 }
             }
-        }
-        for _ in chunk.invalid() {
-            out.extend_from_slice("\u{FFFD}".as_bytes());
+            c => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
         }
     }
 }
@@ -579,9 +603,16 @@ mod tests {
         let mut e = Vec::new();
         encode(&d, false, &mut e);
         assert_eq!(String::from_utf8(e).unwrap(), r#"café 😀 \"q\" \\ \t"#);
+        // Lone surrogates and bytes that are not UTF-8 come back as they were.
         let mut d = Vec::new();
-        decode(br"lone \ud800 end", &mut d);
-        assert_eq!(String::from_utf8(d).unwrap(), "lone \u{FFFD} end");
+        decode(br"lone \ud800 \udfff \ud800\u0041 end", &mut d);
+        assert_eq!(d, b"lone \xed\xa0\x80 \xed\xbf\xbf \xed\xa0\x80A end");
+        let mut e = Vec::new();
+        encode(&d, false, &mut e);
+        assert_eq!(e, br"lone \ud800 \udfff \ud800A end");
+        let mut e = Vec::new();
+        encode(b"raw \xd3 \xed\xa0 \xff\xfe", false, &mut e);
+        assert_eq!(e, b"raw \xd3 \xed\xa0 \xff\xfe");
     }
 
     #[test]

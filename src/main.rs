@@ -217,6 +217,19 @@ fn read_text(path: &Path, what: &str) -> Result<String, Error> {
     })
 }
 
+/// The source name of a user's rules or pattern file. The matcher trusts sources named
+/// `<builtin:..>` to be the tested packs and compiles their regexes lazily, so a file that
+/// happens to be called that is named `./<builtin:..>` instead: its regexes are compiled, and
+/// checked, before any input is read.
+fn rule_source(path: &Path) -> String {
+    let name = path.display().to_string();
+    if name.starts_with('<') {
+        format!("./{name}")
+    } else {
+        name
+    }
+}
+
 fn load_rules(a: &RuleArgs) -> Result<Matcher, Error> {
     let mut cats = Vec::new();
     let mut specs = Vec::new();
@@ -236,7 +249,7 @@ fn load_rules(a: &RuleArgs) -> Result<Matcher, Error> {
     }
     for path in &a.rule_files {
         let text = read_text(path, "rules file")?;
-        specs.extend(parse_rules(&path.display().to_string(), &text, &mut cats)?);
+        specs.extend(parse_rules(&rule_source(path), &text, &mut cats)?);
     }
     let mut pats: Vec<(Arc<str>, usize, String)> = Vec::new();
     let src_e: Arc<str> = Arc::from("-e");
@@ -245,7 +258,7 @@ fn load_rules(a: &RuleArgs) -> Result<Matcher, Error> {
     }
     for path in &a.pattern_files {
         let text = read_text(path, "pattern file")?;
-        let src: Arc<str> = Arc::from(path.display().to_string());
+        let src: Arc<str> = Arc::from(rule_source(path));
         let body = text.strip_suffix('\n').unwrap_or(&text);
         if text.is_empty() {
             continue;

@@ -145,14 +145,24 @@ impl LazyRegex {
 }
 
 fn compile_error(s: &RuleSpec, e: &regex::Error) -> Error {
-    Error::rule(
-        s.origin.to_string(),
-        format!(
+    let message = match e {
+        regex::Error::CompiledTooBig(limit) => format!(
+            "rule '{}': regex too large: compiled, it exceeds the regex crate's limit of {} \
+             (bound its repetitions, or split it into several rules)",
+            s.id,
+            if limit % (1 << 20) == 0 {
+                format!("{} MiB", limit >> 20)
+            } else {
+                format!("{limit} bytes")
+            }
+        ),
+        _ => format!(
             "rule '{}': invalid regex: {}",
             s.id,
             one_line(&e.to_string())
         ),
-    )
+    };
+    Error::rule(s.origin.to_string(), message)
 }
 
 /// An anchored automaton stepped over the edge of each line.
@@ -476,8 +486,10 @@ fn casings(lit: &str) -> Vec<String> {
 
 impl Matcher {
     /// Compiles rule specs. Order matters: when several drop rules match a line, the first one is
-    /// reported. Fails with the rule's `path:line:` when a regex does not compile or an id is
-    /// used twice.
+    /// reported. Fails with the rule's `path:line:` when a regex does not compile (or compiles
+    /// too large) or an id is used twice. Regexes whose source starts with `<builtin:` are
+    /// taken to be the built-in packs' (tested to compile) and compiled on first use; all others
+    /// are compiled here, before any input is read.
     pub fn new(specs: &[RuleSpec]) -> Result<Matcher> {
         crate::rules::check_unique_ids(specs)?;
         let cut_first: Vec<RuleSpec>;
@@ -1309,6 +1321,18 @@ mod tests {
         let specs = parse_rules("f.rules", "\nx ad regex a(b\n", &mut cats).unwrap();
         let e = Matcher::new(&specs).unwrap_err().to_string();
         assert!(e.starts_with("f.rules:2: rule 'x': invalid regex:"), "{e}");
+        // Valid syntax, but too large to compile: said so, not "invalid".
+        let specs = parse_rules(
+            "f.rules",
+            "# big\ny ad regex \\w{100}\\w{100}\\w{100}\n",
+            &mut cats,
+        )
+        .unwrap();
+        let e = Matcher::new(&specs).unwrap_err().to_string();
+        assert!(
+            e.starts_with("f.rules:2: rule 'y': regex too large: compiled, it exceeds the regex crate's limit of 10 MiB"),
+            "{e}"
+        );
     }
 
     #[test]
