@@ -39,6 +39,7 @@ pub mod filter;
 pub mod frame;
 pub mod jsonl;
 mod keys;
+pub mod learn;
 mod lockstep;
 pub mod matcher;
 pub mod packs;

@@ -6,6 +6,7 @@ mod cli;
 mod fixtures;
 mod grep_compat;
 mod jsonl;
+mod learn;
 mod parallel;
 mod properties;
 mod seed;
