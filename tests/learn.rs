@@ -89,8 +89,8 @@ fn writes_site_scoped_rules_with_evidence_strongest_first() {
         r,
         [
             r"learned.harbour-news.example.com.1 learned regex,site=harbour-news.example.com ^\s*Get\W+the\W+Harbour\W+News\W+app\W+for\W+alerts\W+on\W+\d+\W+new\W+stories\W+a\W+day\W*$",
-            "learned.quay-times.example.org.1 learned line,site=quay-times.example.org Follow Quay Times on every platform for more local reporting",
-            "learned.harbour-news.example.com.2 learned line,site=harbour-news.example.com Sign up for the Harbour Morning Briefing newsletter here",
+            r"learned.quay-times.example.org.1 learned regex,site=quay-times.example.org ^\s*Follow\W+Quay\W+Times\W+on\W+every\W+platform\W+for\W+more\W+local\W+reporting\W*$",
+            r"learned.harbour-news.example.com.2 learned regex,site=harbour-news.example.com ^\s*Sign\W+up\W+for\W+the\W+Harbour\W+Morning\W+Briefing\W+newsletter\W+here\W*$",
         ],
         "{rules}"
     );
@@ -124,7 +124,10 @@ fn guards_hold_back_quotes_sentences_and_short_lines_as_comments() {
             "prose",
             r"regex,site=harbour-news.example.com ^\s*The\W+pier\W+was",
         ),
-        ("short", "line,site=harbour-news.example.com Background"),
+        (
+            "short",
+            r"regex,site=harbour-news.example.com ^\s*Background\W*$",
+        ),
     ] {
         let at = rules
             .find(pattern)
@@ -237,7 +240,7 @@ fn learned_rules_apply_and_match_other_digits_case_and_punctuation() {
                 GET THE HARBOUR NEWS APP FOR ALERTS ON 12 NEW STORIES A DAY\n\
                 get the harbour news app -- for alerts on 7 new stories a day.\n\
                 Get the Harbour News app for alerts on new stories a day!\n\
-                Sign up for the Harbour Morning Briefing newsletter here\n\
+                Sign up for the Harbour Morning Briefing newsletter here.\n\
                 The end.\n";
     let o = run(
         &[
@@ -271,7 +274,7 @@ fn text_documents_files_nul_and_separator_framing() {
     let o = run(&args, b"");
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(out.contains("learned.harbour-news.example.com.1 learned line,site=harbour-news.example.com Listen to the Harbour Hour podcast every Friday"), "{out}");
+    assert!(out.contains("learned.harbour-news.example.com.1 learned regex,site=harbour-news.example.com ^\\s*Listen\\W+to\\W+the\\W+Harbour\\W+Hour\\W+podcast\\W+every\\W+Friday\\W*$"), "{out}");
     // The same three documents in one file, NUL-separated, and separated by a line.
     let docs: Vec<String> = (0..3).map(|i| story("t", i) + promo).collect();
     let z = write(&d, "all.z", docs.join("\0").as_bytes());
@@ -333,7 +336,7 @@ fn group_by_another_field_and_gzip_input() {
     );
     assert!(
         out.contains(
-            "learned.harbour-gazette.1 learned line Support independent harbour journalism today"
+            r"learned.harbour-gazette.1 learned regex ^\s*Support\W+independent\W+harbour\W+journalism\W+today\W*$"
         ),
         "{out}"
     );

@@ -12,9 +12,10 @@
 //! The rule written for a line matches exactly the lines with the same key, with one exception:
 //! the line must begin (after blanks) with the same word, so a bullet or a quote mark in front of
 //! it stops the match. That keeps the rule's first word at the line start, where the matcher
-//! looks it up almost for free. A line of letters and single spaces only becomes a `line`
-//! literal (case-insensitive); any other line becomes an anchored regex: the words as literals,
-//! `\d+` for digit runs, `\W+` between words, `\W*$` at the end.
+//! looks it up almost for free. The rule is an anchored, case-insensitive regex: the words as
+//! literals, `\d+` for digit runs, `\W+` between words, `\W*$` at the end. (A `line` literal
+//! would be cheaper for a line of plain words, but would miss the same line with a `!` after
+//! it, which is the same key.)
 //!
 //! # Guard rails
 //!
@@ -109,27 +110,10 @@ enum Last {
     Digit,
 }
 
-/// How a learned line is written as a rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pattern {
-    /// `line` or `regex`.
-    pub kind: &'static str,
-    /// The pattern text, ready for the rules file.
-    pub text: String,
-}
-
-/// The rule pattern for `example` (a line whose key is the learned one; see the module docs).
-pub fn pattern(example: &str) -> Pattern {
+/// The regex rule pattern for `example` (a line whose key is the learned one; see the module
+/// docs).
+pub fn pattern(example: &str) -> String {
     let t = example.trim_matches(crate::keys::is_blank);
-    let plain = !t.is_empty()
-        && !t.contains("  ")
-        && t.chars().all(|c| c == ' ' || (is_word(c) && !is_digit(c)));
-    if plain {
-        return Pattern {
-            kind: "line",
-            text: t.to_string(),
-        };
-    }
     let mut re = String::new();
     let starts_with_word = t.chars().next().is_some_and(is_word);
     re.push_str(if starts_with_word { r"^\s*" } else { r"^\W*" });
@@ -168,23 +152,7 @@ pub fn pattern(example: &str) -> Pattern {
     }
     flush(&mut word, &mut re);
     re.push_str(r"\W*$");
-    Pattern {
-        kind: "regex",
-        text: re,
-    }
-}
-
-/// Escapes a `line` literal for the rules file (its escapes are `\\`, `\s`, `\t`).
-pub fn escape_literal(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str(r"\\"),
-            '\t' => out.push_str(r"\t"),
-            c => out.push(c),
-        }
-    }
-    out
+    re
 }
 
 /// Words of a line: runs of non-blank characters that hold a word character.
@@ -292,21 +260,17 @@ mod tests {
     }
 
     #[test]
-    fn patterns_are_line_literals_or_anchored_regexes_matching_the_same_key() {
+    fn patterns_are_anchored_regexes_matching_the_same_key() {
         assert_eq!(
             pattern("  Story Continued Below "),
-            Pattern {
-                kind: "line",
-                text: "Story Continued Below".into()
-            }
+            r"^\s*Story\W+Continued\W+Below\W*$"
         );
         let p = pattern("Visit Example's homepage for more stories.");
-        assert_eq!(p.kind, "regex");
         assert_eq!(
-            p.text,
+            p,
             r"^\s*Visit\W+Example\W+s\W+homepage\W+for\W+more\W+stories\W*$"
         );
-        let re = regex::RegexBuilder::new(&p.text)
+        let re = regex::RegexBuilder::new(&p)
             .case_insensitive(true)
             .build()
             .unwrap();
@@ -326,8 +290,8 @@ mod tests {
             assert!(!re.is_match(no), "{no}");
         }
         let p = pattern("Updated at 4:11 p.m. ET");
-        assert_eq!(p.text, r"^\s*Updated\W+at\W+\d+\W+\d+\W+p\W+m\W+ET\W*$");
-        let re = regex::RegexBuilder::new(&p.text)
+        assert_eq!(p, r"^\s*Updated\W+at\W+\d+\W+\d+\W+p\W+m\W+ET\W*$");
+        let re = regex::RegexBuilder::new(&p)
             .case_insensitive(true)
             .build()
             .unwrap();
@@ -336,7 +300,7 @@ mod tests {
         // regex metacharacters in words cannot occur (they are not word characters), and a
         // line starting with punctuation gets a leading \W*
         assert_eq!(
-            pattern("*The top stories (3)").text,
+            pattern("*The top stories (3)"),
             r"^\W*The\W+top\W+stories\W+\d+\W*$"
         );
     }
@@ -378,8 +342,7 @@ mod tests {
     }
 
     #[test]
-    fn literals_are_escaped_and_comments_shortened() {
-        assert_eq!(escape_literal(r"a\b	c"), r"a\\b\tc");
+    fn comments_are_shortened() {
         let mut s = String::new();
         shorten("abcdef", 3, &mut s);
         assert_eq!(s, "abc…");

@@ -855,20 +855,14 @@ pub fn write_rules(learned: &Learned, cfg: &LearnConfig, w: &mut dyn Write) -> i
         line::shorten(&l.example, 160, &mut comment);
         writeln!(w)?;
         writeln!(w, "{comment}")?;
-        let p = line::pattern(&l.example);
-        let text = if p.kind == "line" {
-            line::escape_literal(&p.text)
-        } else {
-            p.text
-        };
+        let text = line::pattern(&l.example);
         let opts = scope.map(|s| format!(",site={s}")).unwrap_or_default();
         writeln!(
             w,
-            "{}{}.{slug}.{n} {} {}{opts} {text}",
+            "{}{}.{slug}.{n} {} regex{opts} {text}",
             if l.held.is_some() { "#" } else { "" },
             cfg.prefix,
             cfg.category,
-            p.kind,
         )?;
     }
     Ok(())
