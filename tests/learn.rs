@@ -45,6 +45,10 @@ fn shard(n: usize, m: usize) -> String {
             t.push_str("The pier was first opened to ferries in the spring of 1911.\n");
             // a short sub-heading
             t.push_str("Background\n");
+            // a transcript's speaker name, all through the document
+            for _ in 0..4 {
+                t.push_str("Harbour Desk Anchor\n");
+            }
         }
         s.push_str(&record(
             &format!("https://www.harbour-news.example.com/a/{i}"),
@@ -114,7 +118,7 @@ fn guards_hold_back_quotes_sentences_and_short_lines_as_comments() {
         .lines()
         .filter(|l| l.starts_with("#learned"))
         .collect();
-    assert_eq!(held.len(), 3, "{rules}");
+    assert_eq!(held.len(), 4, "{rules}");
     for (guard, pattern) in [
         (
             "quote",
@@ -127,6 +131,10 @@ fn guards_hold_back_quotes_sentences_and_short_lines_as_comments() {
         (
             "short",
             r"regex,site=harbour-news.example.com ^\s*Background\W*$",
+        ),
+        (
+            "repeated",
+            r"regex,site=harbour-news.example.com ^\s*Harbour\W+Desk\W+Anchor\W*$",
         ),
     ] {
         let at = rules
@@ -331,7 +339,7 @@ fn group_by_another_field_and_gzip_input() {
     assert!(o.status.success(), "{}", stderr(&o));
     // not a host name: the rule cannot be scoped, and says so
     assert!(
-        out.contains("# 3 of 3 documents of Harbour Gazette (100.0%); applies everywhere;"),
+        out.contains("# 3 of 3 documents of harbour gazette (100.0%); applies everywhere;"),
         "{out}"
     );
     assert!(

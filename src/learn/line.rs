@@ -34,6 +34,9 @@
 //!   to the line's end and a closing mark with no opening one from the line's start. Recurring
 //!   quoted speech is story text quoted again (a running story, a syndicated wire quote), not
 //!   template; titles in quotes ("Accept & Close", a newsletter name) are shorter.
+//! - `repeated`: found [`REPEATS`](super::REPEATS) times or more per document, on average.
+//!   Template chaff stands once in a page, or twice; a line that comes back all through its
+//!   documents is their structure (a transcript's speaker names, a list's column label).
 //! - `syndicated`: at least [`SYNDICATED_WORDS`] words and found, once or more, in documents of
 //!   `max_sites` or more sites: wire copy that outlets print alike. Template text names or serves
 //!   its own site.
@@ -218,14 +221,12 @@ pub fn ends_like_sentence(line: &str) -> bool {
 
 /// Writes `s` shortened to at most `max` characters (with `…` when cut), for comments.
 pub fn shorten(s: &str, max: usize, out: &mut String) {
-    let mut n = 0;
-    for c in s.chars() {
+    for (n, c) in s.chars().enumerate() {
         if n == max {
             out.push('…');
             return;
         }
         let _ = out.write_char(if c.is_control() { ' ' } else { c });
-        n += 1;
     }
 }
 
@@ -295,7 +296,7 @@ mod tests {
             .case_insensitive(true)
             .build()
             .unwrap();
-        assert!(re.is_match("Updated at 10:45 a.m. ET") == false);
+        assert!(!re.is_match("Updated at 10:45 a.m. ET"));
         assert!(re.is_match("Updated at 10:45 p.m. ET"));
         // regex metacharacters in words cannot occur (they are not word characters), and a
         // line starting with punctuation gets a leading \W*

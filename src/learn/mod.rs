@@ -58,6 +58,9 @@ use sketch::{Bloom, HashMap64, MisraGries, hash_bytes, map_with_capacity, mix};
 /// from (reported).
 pub const MAX_DOC_LINES: usize = 100_000;
 
+/// A line found this many times per document, on average, is held back as `repeated`.
+pub const REPEATS: u64 = 3;
+
 /// Bloom filter sizes (log2 of bits): document fingerprints, first sightings of a line.
 const DOC_BITS: u32 = 24;
 const SEEN_BITS: u32 = 26;
@@ -168,6 +171,8 @@ pub enum Guard {
     Prose,
     /// Found in few documents without a site.
     NoSite,
+    /// Repeats inside its documents.
+    Repeated,
 }
 
 impl Guard {
@@ -180,6 +185,7 @@ impl Guard {
             Guard::Syndicated => "syndicated",
             Guard::Prose => "prose",
             Guard::NoSite => "nosite",
+            Guard::Repeated => "repeated",
         }
     }
 }
@@ -191,6 +197,8 @@ pub struct LearnedLine {
     pub site: Option<String>,
     /// Documents of the site it is found in.
     pub docs: u32,
+    /// Times it is found in those documents (a line may repeat inside one).
+    pub lines: u64,
     /// Documents of the site.
     pub site_docs: u32,
     /// Sites it is found in, counted up to `max_sites`.
@@ -297,6 +305,7 @@ pub fn learn(inputs: &[Input], open: &Opener<'_>, cfg: &LearnConfig) -> Result<L
                 site,
                 line,
                 docs: 0,
+                lines: 0,
                 example: None,
             },
         );
@@ -339,6 +348,7 @@ pub fn learn(inputs: &[Input], open: &Opener<'_>, cfg: &LearnConfig) -> Result<L
         let mut l = LearnedLine {
             site: site.name.clone(),
             docs: c.docs,
+            lines: c.lines,
             site_docs: site.docs,
             sites_seen: second.line_sites.get(&c.line).map_or(1, Vec::len),
             example,
@@ -371,6 +381,9 @@ pub fn judge(l: &LearnedLine, cfg: &LearnConfig) -> Option<Guard> {
     if line::is_quoted_speech(t) {
         return Some(Guard::Quote);
     }
+    if l.lines >= REPEATS * u64::from(l.docs) {
+        return Some(Guard::Repeated);
+    }
     if words >= line::SYNDICATED_WORDS && l.sites_seen >= cfg.max_sites {
         return Some(Guard::Syndicated);
     }
@@ -391,6 +404,7 @@ struct Cand {
     site: u64,
     line: u64,
     docs: u32,
+    lines: u64,
     example: Option<String>,
 }
 
@@ -494,12 +508,12 @@ impl Sink for Pass<'_> {
         }
         let key = mix(self.site_hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ line_hash);
         self.keys.push((key, line_hash));
-        if let Stage::Exact(s) = &mut self.stage {
-            if let Some(c) = s.cands.get_mut(&key) {
-                if c.example.is_none() && c.docs + 1 >= self.cfg.min_docs {
-                    c.example = Some(text.trim_matches(crate::keys::is_blank).to_string());
-                }
-            }
+        if let Stage::Exact(s) = &mut self.stage
+            && let Some(c) = s.cands.get_mut(&key)
+            && c.example.is_none()
+            && c.docs + 1 >= self.cfg.min_docs
+        {
+            c.example = Some(text.trim_matches(crate::keys::is_blank).to_string());
         }
     }
 
@@ -523,9 +537,9 @@ impl Sink for Pass<'_> {
             self.without_site += 1;
         }
         self.keys.sort_unstable();
-        self.keys.dedup_by_key(|k| k.0);
         match &mut self.stage {
             Stage::Candidates(f) => {
+                self.keys.dedup_by_key(|k| k.0);
                 for &(key, line) in &self.keys {
                     if !f.seen.check_and_set(key) {
                         continue;
@@ -547,14 +561,17 @@ impl Sink for Pass<'_> {
                         info.name.clone_from(&self.site);
                     }
                 }
-                for &(key, line) in &self.keys {
+                for run in self.keys.chunk_by(|a, b| a.0 == b.0) {
+                    let (key, line) = run[0];
                     if let Some(c) = s.cands.get_mut(&key) {
                         c.docs += 1;
+                        c.lines += run.len() as u64;
                     }
-                    if let Some(v) = s.line_sites.get_mut(&line) {
-                        if v.len() < self.cfg.max_sites && !v.contains(&self.site_hash) {
-                            v.push(self.site_hash);
-                        }
+                    if let Some(v) = s.line_sites.get_mut(&line)
+                        && v.len() < self.cfg.max_sites
+                        && !v.contains(&self.site_hash)
+                    {
+                        v.push(self.site_hash);
                     }
                 }
             }
@@ -711,8 +728,8 @@ fn read_text(
     Ok(())
 }
 
-/// The site a group-by value names: the host of a URL (lower-cased, without `www.`, port or
-/// user), or the trimmed value itself; `None` when empty.
+/// The site a group-by value names: the host of a URL (without `www.`, port or user), or the
+/// trimmed value itself, lower-cased; `None` when empty.
 pub fn site_of(value: &str) -> Option<String> {
     let v = value.trim();
     let host = if let Some(i) = v.find("://") {
@@ -722,14 +739,14 @@ pub fn site_of(value: &str) -> Option<String> {
         let host = if auth.starts_with('[') {
             auth.split(']')
                 .next()
-                .map_or(auth, |h| &h[..])
+                .unwrap_or(auth)
                 .trim_start_matches('[')
         } else {
             auth.split(':').next().unwrap_or(auth)
         };
         host.trim_end_matches('.').to_lowercase()
     } else {
-        v.to_string()
+        v.to_lowercase()
     };
     let host = host
         .strip_prefix("www.")
@@ -776,7 +793,7 @@ pub fn write_rules(learned: &Learned, cfg: &LearnConfig, w: &mut dyn Write) -> i
     )?;
     writeln!(
         w,
-        "# {} rules; {} recurring lines held back as comments, with the guard that held them: short, label, quote, syndicated, prose, nosite.",
+        "# {} rules; {} recurring lines held back as comments, with the guard that held them: short, label, quote, repeated, syndicated, prose, nosite.",
         rules,
         learned.lines.len() - rules
     )?;
@@ -866,4 +883,67 @@ pub fn write_rules(learned: &Learned, cfg: &LearnConfig, w: &mut dyn Write) -> i
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sites_are_hosts_of_urls_or_values() {
+        let s = |v: &str| site_of(v);
+        assert_eq!(
+            s("https://user@WWW.Example.com:8080/a?b#c").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            s("http://news.example.org.").as_deref(),
+            Some("news.example.org")
+        );
+        assert_eq!(s("http://[::1]:80/").as_deref(), Some("::1"));
+        assert_eq!(s(" Harbour Gazette ").as_deref(), Some("harbour gazette"));
+        assert_eq!(s("  "), None);
+        assert!(is_host("news.example.org") && !is_host("harbour gazette") && !is_host("local"));
+    }
+
+    #[test]
+    fn learns_from_any_reader_and_reads_each_input_twice() {
+        let mut shard = String::new();
+        for i in 0..4 {
+            let text = format!(
+                "Story {} of the pier.\nJoin the Pier Club for weekly pier news\n",
+                ["one", "two", "three", "four"][i]
+            );
+            shard += &(serde_json::json!({ "url": "https://pier.example.net/x", "text": text })
+                .to_string()
+                + "\n");
+        }
+        let opened = std::cell::Cell::new(0);
+        let open = |_: &Input| -> io::Result<Box<dyn Read>> {
+            opened.set(opened.get() + 1);
+            Ok(Box::new(io::Cursor::new(shard.clone().into_bytes())))
+        };
+        let inputs = [Input {
+            name: "mem".into(),
+            format: Format::Jsonl,
+        }];
+        let l = learn(&inputs, &open, &LearnConfig::default()).unwrap();
+        assert_eq!(opened.get(), 2);
+        assert_eq!(l.lines.len(), 1);
+        let line = &l.lines[0];
+        assert_eq!(line.site.as_deref(), Some("pier.example.net"));
+        assert_eq!((line.docs, line.site_docs, line.lines), (4, 4, 4));
+        assert_eq!(line.example, "Join the Pier Club for weekly pier news");
+        assert_eq!(line.held, None);
+        assert_eq!(l.stats.documents, 4);
+        let mut out = Vec::new();
+        write_rules(&l, &LearnConfig::default(), &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        // the written file parses as rules
+        let mut cats = Vec::new();
+        let text = out.replace(",site=pier.example.net", "");
+        let specs = crate::rules::parse_rules("learned.rules", &text, &mut cats).unwrap();
+        assert_eq!(specs.len(), 1);
+        assert_eq!(specs[0].id, "learned.pier.example.net.1");
+    }
 }
