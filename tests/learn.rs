@@ -104,7 +104,7 @@ fn writes_site_scoped_rules_with_evidence_strongest_first() {
     assert!(rules.contains("# 4 of 8 documents of harbour-news.example.com (50.0%);"));
     assert!(rules.contains("# 4 of 4 documents of quay-times.example.org (100.0%);"));
     assert!(
-        rules.contains("# 3 rules; 3 recurring lines held back"),
+        rules.contains("# 3 rules; 4 recurring lines held back"),
         "{rules}"
     );
 }

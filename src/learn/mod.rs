@@ -7,7 +7,7 @@
 //! blindly (as some corpus cleaners do) needs memory that grows with the corpus and also drops
 //! quotes two stories share; so `learn` counts in fixed memory, keeps the evidence (how many
 //! documents, what share of the site, an example) next to each rule, and holds back lines that
-//! look like story text (see [`line`] for the normalisation and the guard rails).
+//! look like story text (see [`mod@line`] for the normalisation and the guard rails).
 //!
 //! # How it counts
 //!
@@ -156,7 +156,7 @@ impl Default for LearnConfig {
     }
 }
 
-/// Why a recurring line was held back instead of becoming a rule (see [`line`]).
+/// Why a recurring line was held back instead of becoming a rule (see [`mod@line`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Guard {
     /// Too few word characters, or a single word.
@@ -367,7 +367,7 @@ pub fn learn(inputs: &[Input], open: &Opener<'_>, cfg: &LearnConfig) -> Result<L
     Ok(Learned { lines, stats })
 }
 
-/// The guard that holds `l` back, if any (see [`line`]).
+/// The guard that holds `l` back, if any (see [`mod@line`]).
 pub fn judge(l: &LearnedLine, cfg: &LearnConfig) -> Option<Guard> {
     let t = l.example.as_str();
     let word_chars = line::normalise(t, &mut String::new());
@@ -728,38 +728,37 @@ fn read_text(
     Ok(())
 }
 
-/// The site a group-by value names: the host of a URL (without `www.`, port or user), or the
-/// trimmed value itself, lower-cased; `None` when empty.
+/// The site a group-by value names, as the filter finds a record's site: the host of a URL
+/// (without `www.`, port or user, lower-cased), a bare value taken the same way (up to a `/`,
+/// `?` or `#`); `None` when nothing is left.
 pub fn site_of(value: &str) -> Option<String> {
-    let v = value.trim();
-    let host = if let Some(i) = v.find("://") {
-        let rest = &v[i + 3..];
-        let auth = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let auth = auth.rsplit('@').next().unwrap_or(auth);
-        let host = if auth.starts_with('[') {
-            auth.split(']')
-                .next()
-                .unwrap_or(auth)
-                .trim_start_matches('[')
-        } else {
-            auth.split(':').next().unwrap_or(auth)
-        };
-        host.trim_end_matches('.').to_lowercase()
-    } else {
-        v.to_lowercase()
+    let rest = value.trim();
+    let rest = match rest.find("://") {
+        Some(i) => &rest[i + 3..],
+        None => rest.strip_prefix("//").unwrap_or(rest),
     };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let auth = &rest[..end];
+    let auth = auth.rsplit_once('@').map_or(auth, |(_, h)| h);
+    let host = match auth.rfind(':') {
+        Some(i) if !auth.starts_with('[') || auth[..i].ends_with(']') => &auth[..i],
+        _ => auth,
+    };
+    let host = host.trim_end_matches('.').to_lowercase();
     let host = host
         .strip_prefix("www.")
         .map(str::to_string)
         .unwrap_or(host);
-    (!host.is_empty()).then_some(host)
+    (!host.is_empty() && host.contains(|c: char| c.is_alphanumeric())).then_some(host)
 }
 
-/// True when `site` can stand in a `site=HOST` option: a host name (letters, digits, `-`,
-/// `.`, with at least one dot).
+/// True when `site` can stand in a `site=HOST` option: a host name (ASCII letters, digits,
+/// `-` and `.`, not at either end) with at least one dot. Other groups (an outlet's name) give
+/// rules without a scope.
 pub fn is_host(site: &str) -> bool {
     site.contains('.')
-        && !site.starts_with('.')
+        && !site.starts_with(['.', '-'])
+        && !site.ends_with(['.', '-'])
         && site
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
@@ -900,10 +899,12 @@ mod tests {
             s("http://news.example.org.").as_deref(),
             Some("news.example.org")
         );
-        assert_eq!(s("http://[::1]:80/").as_deref(), Some("::1"));
+        assert_eq!(s("http://[::1]:80/").as_deref(), Some("[::1]"));
+        assert_eq!(s("example.com/a/b").as_deref(), Some("example.com"));
         assert_eq!(s(" Harbour Gazette ").as_deref(), Some("harbour gazette"));
         assert_eq!(s("  "), None);
         assert!(is_host("news.example.org") && !is_host("harbour gazette") && !is_host("local"));
+        assert!(!is_host("a.example-") && !is_host("[::1]"));
     }
 
     #[test]
