@@ -213,7 +213,7 @@ not accepted. Held-back lines are written as commented-out rules, with the guard
   label       ends with a colon (a heading for what follows)
   quote       5 or more words in quotation marks (story text quoted again)
   repeated    found 3 or more times per document on average (transcript speakers, labels)
-  syndicated  6 or more words, found in --max-sites sites or more (wire copy)
+  syndicated  6 or more words, found in --max-sites sites or more, and like prose at home
   prose       a sentence in fewer than --prose-docs documents and --prose-share of its site
   nosite      a line of documents without a site, in fewer than --prose-docs of them
 Apply the result with `dechaff --rules FILE`.")]

@@ -165,21 +165,36 @@ fn guards_hold_back_quotes_sentences_and_short_lines_as_comments() {
 }
 
 #[test]
-fn a_line_in_many_sites_is_syndicated_not_a_rule() {
+fn a_line_in_many_sites_is_syndicated_unless_it_is_template_at_home() {
     let d = tempdir("learn-syndicated");
     let wire = "Officials said the agreement would be signed by the end of the month\n";
+    let home = "Visit the Harbour Tribune homepage for more stories\n";
     let mut s = String::new();
     for site in ["one.example", "two.example", "three.example"] {
-        for i in 0..4 {
-            let t = story(site, i) + wire;
+        for i in 0..10 {
+            let mut t = story(site, i);
+            if i < 3 {
+                t.push_str(wire); // wire copy: a few documents in each of three sites
+            }
+            if site == "one.example" || i == 0 {
+                t.push_str(home); // one.example's own promo, carried by a republished story
+            }
             s.push_str(&record(&format!("https://{site}/{i}"), &t));
         }
     }
     let (rules, o) = learn(&d, &s, &[]);
     assert!(o.status.success());
-    assert!(rule_lines(&rules).is_empty(), "{rules}");
+    let r = rule_lines(&rules);
+    assert_eq!(r.len(), 1, "{rules}");
+    assert!(
+        r[0].starts_with("learned.one.example.1 learned regex,site=one.example ^\\s*Visit"),
+        "{rules}"
+    );
+    assert!(
+        rules.contains("# 10 of 10 documents of one.example (100.0%); in 3+ sites; e.g. Visit"),
+        "{rules}"
+    );
     assert_eq!(rules.matches("held back: syndicated").count(), 3, "{rules}");
-    assert!(rules.contains("in 3+ sites"));
 }
 
 #[test]

@@ -37,9 +37,11 @@
 //! - `repeated`: found [`REPEATS`](super::REPEATS) times or more per document, on average.
 //!   Template chaff stands once in a page, or twice; a line that comes back all through its
 //!   documents is their structure (a transcript's speaker names, a list's column label).
-//! - `syndicated`: at least [`SYNDICATED_WORDS`] words and found, once or more, in documents of
-//!   `max_sites` or more sites: wire copy that outlets print alike. Template text names or serves
-//!   its own site.
+//! - `syndicated`: at least [`SYNDICATED_WORDS`] words, found (once or more) in documents of
+//!   `max_sites` or more sites, and not template text of its site (see `prose`): wire copy that
+//!   outlets print alike, a few times each. A site's own line can travel too (its articles are
+//!   republished elsewhere with "Visit <site>'s homepage for more stories." in them), but at
+//!   home it stands in many documents.
 //! - `prose`: a sentence (it ends in `.`, `!`, `?` or `…`, perhaps before a closing quote or
 //!   bracket, and has at least [`SENTENCE_WORDS`] words) found in fewer than `prose_docs`
 //!   documents of its site and in less than `prose_share` of them. A site's boilerplate

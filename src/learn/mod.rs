@@ -384,15 +384,13 @@ pub fn judge(l: &LearnedLine, cfg: &LearnConfig) -> Option<Guard> {
     if l.lines >= REPEATS * u64::from(l.docs) {
         return Some(Guard::Repeated);
     }
-    if words >= line::SYNDICATED_WORDS && l.sites_seen >= cfg.max_sites {
+    // Template text recurs in many of its site's documents, or in most of them.
+    let template = l.docs >= cfg.prose_docs || (l.site.is_some() && l.share() >= cfg.prose_share);
+    if words >= line::SYNDICATED_WORDS && l.sites_seen >= cfg.max_sites && !template {
         return Some(Guard::Syndicated);
     }
-    if words >= line::SENTENCE_WORDS && line::ends_like_sentence(t) {
-        let many = l.docs >= cfg.prose_docs;
-        let most = l.site.is_some() && l.share() >= cfg.prose_share;
-        if !many && !most {
-            return Some(Guard::Prose);
-        }
+    if words >= line::SENTENCE_WORDS && line::ends_like_sentence(t) && !template {
+        return Some(Guard::Prose);
     }
     if l.site.is_none() && l.docs < cfg.prose_docs {
         return Some(Guard::NoSite);
