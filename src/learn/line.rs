@@ -40,7 +40,7 @@
 //! - `syndicated`: at least [`SYNDICATED_WORDS`] words, found (once or more) in documents of
 //!   `max_sites` or more sites, and not template text of its site (see `prose`): wire copy that
 //!   outlets print alike, a few times each. A site's own line can travel too (its articles are
-//!   republished elsewhere with "Visit <site>'s homepage for more stories." in them), but at
+//!   republished elsewhere with "Visit SITE's homepage for more stories." in them), but at
 //!   home it stands in many documents.
 //! - `prose`: a sentence (it ends in `.`, `!`, `?` or `…`, perhaps before a closing quote or
 //!   bracket, and has at least [`SENTENCE_WORDS`] words) found in fewer than `prose_docs`
