@@ -211,6 +211,8 @@ pub enum Command {
     Eval(EvalArgs),
     /// List the loaded rules (built-in packs and --rules files) with their ids and origins.
     Rules(ListArgs),
+    /// Find lines that recur across many documents of one site and write them as rules.
+    Learn(LearnArgs),
 }
 
 /// Arguments of `dechaff eval`.
@@ -250,4 +252,79 @@ pub struct ListArgs {
     pub cost: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RuleArgs,
+}
+
+/// Arguments of `dechaff learn`.
+#[derive(ClapArgs, Debug)]
+#[command(after_help = "\
+Each file is read twice (candidates in fixed memory, then exact counts), so standard input is
+not accepted. Held-back lines are written as commented-out rules, with the guard that held them:
+  short       fewer than --min-chars word characters, or one word
+  label       ends with a colon (a heading for what follows)
+  quote       5 or more words in quotation marks (story text quoted again)
+  repeated    found 3 or more times per document on average (transcript speakers, labels)
+  syndicated  6 or more words, found in --max-sites sites or more, and like prose at home
+  prose       a sentence in fewer than --prose-docs documents and --prose-share of its site
+  nosite      a line of documents without a site, in fewer than --prose-docs of them
+Apply the result with `dechaff --rules FILE`.")]
+pub struct LearnArgs {
+    /// Inputs: JSON Lines (.jsonl, .jsonl.gz, .jsonl.zst, or --jsonl) or text documents.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Write the rules to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Read every input as JSON Lines.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// JSON Lines: the field holding the text (a.b for nested objects).
+    #[arg(long, value_name = "PATH", default_value = "text")]
+    pub field: String,
+    /// JSON Lines: the field naming the site; a URL gives its host (www. removed).
+    #[arg(long, value_name = "PATH", default_value = "url")]
+    pub group_by: String,
+    /// Text inputs: the site of their documents.
+    #[arg(long, value_name = "HOST")]
+    pub site: Option<String>,
+    /// Text inputs: documents are separated by NUL bytes.
+    #[arg(short = 'z', long = "null-data")]
+    pub null_data: bool,
+    /// Text inputs: documents are separated by lines equal to LINE.
+    #[arg(
+        long,
+        value_name = "LINE",
+        conflicts_with = "null_data",
+        allow_hyphen_values = true
+    )]
+    pub doc_sep: Option<String>,
+    /// A line must recur in at least N documents of one site.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub min_docs: u32,
+    /// Hold back lines with fewer word characters than N.
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    pub min_chars: usize,
+    /// A sentence must recur in N documents of its site (or --prose-share of them).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub prose_docs: u32,
+    /// See --prose-docs (a fraction, 0 to 1).
+    #[arg(long, value_name = "F", default_value_t = 0.5)]
+    pub prose_share: f64,
+    /// Hold back lines of 6+ words found in N sites or more.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub max_sites: usize,
+    /// Do not learn lines longer than N characters.
+    #[arg(long, value_name = "N", default_value_t = 400)]
+    pub max_chars: usize,
+    /// Counters of the first pass (memory: about 24 bytes each).
+    #[arg(long, value_name = "N", default_value_t = 1 << 18)]
+    pub capacity: usize,
+    /// The category of the written rules (declared with @category unless a core one).
+    #[arg(long, value_name = "NAME", default_value = "learned")]
+    pub category: String,
+    /// The first part of every rule id.
+    #[arg(long, value_name = "ID", default_value = "learned")]
+    pub prefix: String,
+    /// Write rules without site=HOST: every rule applies to every document.
+    #[arg(long)]
+    pub no_site: bool,
 }

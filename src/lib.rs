@@ -42,6 +42,7 @@ pub mod filter;
 pub mod frame;
 pub mod jsonl;
 mod keys;
+pub mod learn;
 mod lockstep;
 pub mod matcher;
 pub mod packs;

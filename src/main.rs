@@ -55,6 +55,7 @@ fn run(args: Args) -> Result<u8, Error> {
     match &args.command {
         Some(Command::Eval(e)) => return eval(e),
         Some(Command::Rules(l)) => return list_rules(&l.rules, l.cost.as_deref()),
+        Some(Command::Learn(l)) => return learn(l),
         None => {}
     }
     let matcher = load_rules(&args.rules)?;
@@ -353,5 +354,78 @@ fn list_rules(a: &RuleArgs, cost: Option<&Path>) -> Result<u8, Error> {
     )
     .map_err(w)?;
     out.flush().map_err(w)?;
+    Ok(exit::OK)
+}
+
+fn learn(a: &cli::LearnArgs) -> Result<u8, Error> {
+    use dechaff::learn::{Format, Framing, Input, LearnConfig};
+    let valid = |s: &str, extra: &[u8]| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || extra.contains(&b))
+    };
+    if !valid(&a.category, b"-") {
+        return Err(Error::other(format!(
+            "invalid --category '{}' (use letters, digits, '_', '-')",
+            a.category
+        )));
+    }
+    if !valid(&a.prefix, b"-.") {
+        return Err(Error::other(format!(
+            "invalid --prefix '{}' (use letters, digits, '_', '.', '-')",
+            a.prefix
+        )));
+    }
+    if a.min_docs < 2 || !(0.0..=1.0).contains(&a.prose_share) {
+        return Err(Error::other(
+            "--min-docs must be at least 2 and --prose-share between 0 and 1",
+        ));
+    }
+    let mut inputs = Vec::new();
+    for p in &a.files {
+        if p.as_os_str() == "-" {
+            return Err(Error::other(
+                "learn reads its inputs twice and cannot take standard input; give files",
+            ));
+        }
+        let jsonl = a.jsonl || streams::is_jsonl_name(p);
+        inputs.push(Input {
+            name: p.display().to_string(),
+            format: if jsonl { Format::Jsonl } else { Format::Text },
+        });
+    }
+    let cfg = LearnConfig {
+        min_docs: a.min_docs,
+        min_chars: a.min_chars,
+        prose_docs: a.prose_docs,
+        prose_share: a.prose_share,
+        max_sites: a.max_sites.max(2),
+        max_chars: a.max_chars.max(1),
+        capacity: a.capacity.max(1),
+        category: a.category.clone(),
+        prefix: a.prefix.clone(),
+        scope_sites: !a.no_site,
+        field: a.field.split('.').map(String::from).collect(),
+        group_by: a.group_by.split('.').map(String::from).collect(),
+        site: a.site.clone(),
+        framing: match (&a.doc_sep, a.null_data) {
+            (Some(sep), _) => Framing::Separator(sep.as_bytes().to_vec()),
+            (None, true) => Framing::Nul,
+            (None, false) => Framing::File,
+        },
+        ..LearnConfig::default()
+    };
+    let open = |i: &Input| -> io::Result<Box<dyn io::Read>> {
+        Ok(streams::open_input(Path::new(&i.name), false)?)
+    };
+    let learned = dechaff::learn::learn(&inputs, &open, &cfg)?;
+    let out_name = a
+        .output
+        .as_ref()
+        .map_or("<stdout>".to_string(), |p| p.display().to_string());
+    let mut out = Output::open(a.output.as_deref()).map_err(|e| Error::io(out_name.clone(), e))?;
+    dechaff::learn::write_rules(&learned, &cfg, &mut out)
+        .and_then(|()| out.finish())
+        .map_err(|e| Error::io(out_name, e))?;
     Ok(exit::OK)
 }

@@ -7,6 +7,7 @@ mod documents;
 mod fixtures;
 mod grep_compat;
 mod jsonl;
+mod learn;
 mod limits;
 mod parallel;
 mod properties;
