@@ -9,3 +9,4 @@ mod jsonl;
 mod parallel;
 mod properties;
 mod seed;
+mod unicode;
