@@ -37,12 +37,18 @@ fn check(m: &Matcher, rows: &[(&str, Want)]) {
             Verdict::Drop(r) => Drop(leak(&m.rules()[r].id)),
             Verdict::Keep => Keep,
             Verdict::Strip => {
-                bad.push(format!("{:?}: stripped, want {want:?}", line.escape_unicode()));
+                bad.push(format!(
+                    "{:?}: stripped, want {want:?}",
+                    line.escape_unicode()
+                ));
                 continue;
             }
         };
         if got != want {
-            bad.push(format!("{line:?} ({}): got {got:?}, want {want:?}", line.escape_unicode()));
+            bad.push(format!(
+                "{line:?} ({}): got {got:?}, want {want:?}",
+                line.escape_unicode()
+            ));
         }
     }
     assert!(bad.is_empty(), "\n{}", bad.join("\n"));
@@ -89,7 +95,11 @@ fn literal_case_folding_covers_the_common_casings_of_cyrillic_greek_and_accented
     let cs = user_matcher("cs crosslink prefix,case Читайте также\n");
     check(
         &cs,
-        &[("Читайте также: x", Drop("cs")), ("ЧИТАЙТЕ ТАКЖЕ: x", Keep), ("читайте также: x", Keep)],
+        &[
+            ("Читайте также: x", Drop("cs")),
+            ("ЧИТАЙТЕ ТАКЖЕ: x", Keep),
+            ("читайте также: x", Keep),
+        ],
     );
 }
 
@@ -161,11 +171,23 @@ fn zero_width_characters_are_trimmed_at_the_edges_only() {
     check(
         &builtin_matcher(),
         &[
-            ("\u{200b}Читайте также: Рынок вырос", Drop("ru.crosslink.read-also")),
-            ("\u{feff}Читайте также: Рынок вырос", Drop("ru.crosslink.read-also")),
-            ("\u{200e}Читайте также: Рынок вырос", Drop("ru.crosslink.read-also")),
+            (
+                "\u{200b}Читайте также: Рынок вырос",
+                Drop("ru.crosslink.read-also"),
+            ),
+            (
+                "\u{feff}Читайте также: Рынок вырос",
+                Drop("ru.crosslink.read-also"),
+            ),
+            (
+                "\u{200e}Читайте также: Рынок вырос",
+                Drop("ru.crosslink.read-also"),
+            ),
             ("Advertisement\u{200b}", Drop("en.ad.advertisement")),
-            ("\u{feff}READ MORE: A new bridge opens", Drop("en.crosslink.read-more")),
+            (
+                "\u{feff}READ MORE: A new bridge opens",
+                Drop("en.crosslink.read-more"),
+            ),
         ],
     );
 }
@@ -183,12 +205,27 @@ fn typographic_and_full_width_punctuation_in_the_built_in_packs() {
             ("\u{3000}推荐阅读", Drop("zh.crosslink.header-2")),
             // French spacing before the colon: space, NBSP or narrow NBSP
             ("À lire aussi : Les marchés", Drop("fr.crosslink.read-also")),
-            ("À lire aussi\u{a0}: Les marchés", Drop("fr.crosslink.read-also")),
-            ("À lire aussi\u{202f}: Les marchés", Drop("fr.crosslink.read-also")),
+            (
+                "À lire aussi\u{a0}: Les marchés",
+                Drop("fr.crosslink.read-also"),
+            ),
+            (
+                "À lire aussi\u{202f}: Les marchés",
+                Drop("fr.crosslink.read-also"),
+            ),
             // en dash, em dash and hyphen after a header
-            ("Mehr zum Thema – Neue Regeln", Drop("de.crosslink.more-on-topic")),
-            ("Mehr zum Thema — Neue Regeln", Drop("de.crosslink.more-on-topic")),
-            ("Mehr zum Thema - Neue Regeln", Drop("de.crosslink.more-on-topic")),
+            (
+                "Mehr zum Thema – Neue Regeln",
+                Drop("de.crosslink.more-on-topic"),
+            ),
+            (
+                "Mehr zum Thema — Neue Regeln",
+                Drop("de.crosslink.more-on-topic"),
+            ),
+            (
+                "Mehr zum Thema - Neue Regeln",
+                Drop("de.crosslink.more-on-topic"),
+            ),
             // guillemets inside a designation footnote
             (
                 "*Движение «Пример» запрещено в России",
@@ -209,8 +246,14 @@ fn right_to_left_lines_match_in_logical_order() {
         &[
             ("اقرأ أيضا: افتتاح جسر جديد", Drop("ar.crosslink.read-also")),
             // RLM / LRM marks at either end are trimmed like other zero-width characters
-            ("\u{200f}اقرأ أيضا: افتتاح جسر جديد", Drop("ar.crosslink.read-also")),
-            ("اقرأ أيضا: افتتاح جسر جديد\u{200f}", Drop("ar.crosslink.read-also")),
+            (
+                "\u{200f}اقرأ أيضا: افتتاح جسر جديد",
+                Drop("ar.crosslink.read-also"),
+            ),
+            (
+                "اقرأ أيضا: افتتاح جسر جديد\u{200f}",
+                Drop("ar.crosslink.read-also"),
+            ),
             // bidi embeddings and isolates (U+202A..U+202E, U+2066..U+2069) are not trimmed
             ("\u{202b}اقرأ أيضا: افتتاح جسر جديد\u{202c}", Keep),
             ("\u{2067}اقرأ أيضا: افتتاح جسر جديد\u{2069}", Keep),
