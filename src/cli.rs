@@ -15,6 +15,10 @@ Examples:
   dechaff --stats a.txt b.txt -o out.txt   clean two files into one, counts to stderr
   dechaff --explain --only-removed a.txt   review what would be removed, and why
   dechaff --rules mysite.rules a.txt       add your own rules to the built-in packs
+  dechaff -z --max-removed 50% pages.bin   NUL-separated documents; leave alone any document
+                                           the rules would take more than half of
+  dechaff --doc-sep '<<<END>>>' dump.txt   documents separated by a line '<<<END>>>'
+  dechaff --site example.com a.txt         apply the site=example.com rules too
   dechaff --no-default-rules -F -i -f words.txt a.txt
                                            exactly `grep -v -F -i -f words.txt a.txt`
   dechaff eval --show-fp                   precision/recall on ../shared/corpus
@@ -84,8 +88,54 @@ pub struct Args {
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<usize>,
 
+    /// Documents in text input are separated by NUL bytes (as in GNU grep -z); each NUL is kept.
+    /// Without -z or --doc-sep, each input file is one document.
+    #[arg(short = 'z', long = "null-data", conflicts_with = "doc_sep")]
+    pub null_data: bool,
+
+    /// Documents in text input are separated by lines that are exactly LINE (without the line
+    /// end); separator lines are kept and belong to no document.
+    #[arg(long, value_name = "LINE", value_parser = parse_doc_sep, allow_hyphen_values = true)]
+    pub doc_sep: Option<String>,
+
+    /// Documents longer than this many bytes are judged by line rules only (no zones, cut,
+    /// footnote pairing or cap), and counted.
+    #[arg(long, value_name = "BYTES", default_value_t = dechaff::document::DEFAULT_MAX_DOC)]
+    pub max_doc: usize,
+
+    /// Leave a document unchanged, and count it as flagged, when the rules would remove more
+    /// than this share of its non-blank lines or of its bytes (0.5 or 50%). Documents of fewer
+    /// than 3 non-blank lines are never flagged. Default: off.
+    #[arg(long, value_name = "SHARE", value_parser = dechaff::document::parse_share)]
+    pub max_removed: Option<f64>,
+
+    /// The site of text input (a host such as example.com, or a URL), for site= rules. JSON
+    /// Lines records take theirs from --site-field; this is the fallback.
+    #[arg(long, value_name = "HOST", value_parser = parse_site)]
+    pub site: Option<String>,
+
+    /// The JSON Lines field holding each record's URL (or host), for site= rules; a.b for
+    /// nested objects.
+    #[arg(long, value_name = "PATH", default_value = "url")]
+    pub site_field: String,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+fn parse_doc_sep(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        return Err("a separator line cannot be empty (an empty line is a paragraph break)".into());
+    }
+    if s.contains(['\n', '\r', '\0']) {
+        return Err("a separator line cannot contain a line break or a NUL".into());
+    }
+    Ok(s.to_string())
+}
+
+fn parse_site(s: &str) -> Result<String, String> {
+    dechaff::rules::url_host(s)
+        .ok_or_else(|| format!("expected a host such as example.com, got '{s}'"))
 }
 
 /// Where rules come from; shared by the filter and `eval`.

@@ -91,6 +91,7 @@ impl Score {
 struct Article {
     id: String,
     lang: String,
+    url: String,
     text: String,
 }
 
@@ -103,6 +104,7 @@ impl Observer for Removed {
     }
     fn event(&mut self, ev: &Event<'_>) -> io::Result<()> {
         if ev.kind == EventKind::Dropped {
+            // (lines after a cut marker are Dropped events too)
             self.0.push((ev.line_no, ev.rule));
         }
         Ok(())
@@ -124,6 +126,7 @@ fn read_articles(path: &Path) -> Result<Vec<Article>> {
         out.push(Article {
             id: s("id"),
             lang: s("lang"),
+            url: s("url"),
             text: s("text"),
         });
     }
@@ -176,7 +179,6 @@ pub fn evaluate(
 ) -> Result<(Score, BTreeMap<String, Score>)> {
     let articles = read_articles(&dir.join("articles.jsonl.gz"))?;
     let labels = read_labels(&dir.join("labels.tsv"))?;
-    let filter = Filter::new(matcher, FilterConfig::default());
     let rules = matcher.rules();
     let io = |e: io::Error| Error::io("<report>", e);
     let mut per_lang: BTreeMap<String, Score> = BTreeMap::new();
@@ -189,7 +191,8 @@ pub fn evaluate(
         }
         let mut removed = Removed(Vec::new());
         if opts.via_jsonl {
-            let record = serde_json::json!({ "id": a.id, "text": a.text }).to_string();
+            let record =
+                serde_json::json!({ "id": a.id, "url": a.url, "text": a.text }).to_string();
             let mut counts = crate::report::RecordCounts::default();
             let config = crate::jsonl::JsonlConfig::default();
             crate::jsonl::run_jsonl(
@@ -202,7 +205,14 @@ pub fn evaluate(
             )
             .map_err(|_| Error::other("evaluation run failed"))?;
         } else {
-            filter
+            // Each article is one document of its site (the host of its url), as a record is.
+            let site = crate::rules::url_host(&a.url);
+            let docs = crate::document::DocumentConfig {
+                site,
+                ..Default::default()
+            };
+            Filter::new(matcher, FilterConfig::default())
+                .with_documents(docs)
                 .run(a.text.as_bytes(), &mut io::sink(), &mut removed)
                 .map_err(|_| Error::other("evaluation run failed"))?;
         }

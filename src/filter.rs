@@ -3,14 +3,29 @@
 //! Output is pushed to any [`Write`]r and every removal to an [`Observer`], so tests filter into
 //! a `Vec<u8>` and the CLI adds statistics and explanations without the filter knowing of them.
 //! Kept bytes between two removals are written as one slice straight from the read buffer.
+//!
+//! This is the *line path*: each line judged alone, streaming. When the rules need whole
+//! documents (zones, `cut`, `footnote`), a removal cap is set or documents are delimited
+//! (`-z`, `--doc-sep`), [`Filter::run`] hands the input to the document driver in
+//! [`crate::document`] instead, which falls back to this path for documents over its cap.
 
 use std::io::{self, Read, Write};
 
 use memchr::memchr_iter;
 
+use crate::document::{Boundary, DocumentConfig, Zones};
 use crate::frame::{Chunker, DEFAULT_MAX_LINE, Piece};
 use crate::matcher::{Matcher, Scratch, Verdict};
 use crate::report::{Event, EventKind, Observer};
+
+/// A position in the input: lines and bytes before it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cursor {
+    /// Lines before it (kept up to date only when line numbers are wanted).
+    pub line: u64,
+    /// Bytes before it.
+    pub byte: u64,
+}
 
 /// Which lines go to the output.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -63,17 +78,57 @@ pub enum RunError {
 pub struct Filter<'m> {
     matcher: &'m Matcher,
     config: FilterConfig,
+    docs: DocumentConfig,
+    /// True when the document driver is needed.
+    document_pass: bool,
 }
 
 impl<'m> Filter<'m> {
-    /// A filter with the given matcher and settings.
+    /// A filter with the given matcher and settings; each input is one document
+    /// ([`DocumentConfig::default`]).
     pub fn new(matcher: &'m Matcher, config: FilterConfig) -> Filter<'m> {
-        Filter { matcher, config }
+        Filter {
+            matcher,
+            config,
+            docs: DocumentConfig::default(),
+            document_pass: Zones::of(matcher.rules()).any,
+        }
+    }
+
+    /// The same filter with other document settings (boundaries, cap, removal share, site).
+    pub fn with_documents(mut self, docs: DocumentConfig) -> Filter<'m> {
+        self.document_pass = Zones::of(self.matcher.rules()).any
+            || docs.max_removed.is_some()
+            || docs.boundary != Boundary::File;
+        self.docs = docs;
+        self
     }
 
     /// The filter's settings.
     pub fn config(&self) -> FilterConfig {
         self.config
+    }
+
+    /// The document settings.
+    pub fn documents(&self) -> &DocumentConfig {
+        &self.docs
+    }
+
+    /// The matcher.
+    pub fn matcher(&self) -> &'m Matcher {
+        self.matcher
+    }
+
+    /// True when inputs go through the document driver rather than the line path.
+    pub fn uses_documents(&self) -> bool {
+        self.document_pass
+    }
+
+    /// A scratch space with this filter's site set.
+    pub(crate) fn scratch(&self) -> Scratch {
+        let mut s = Scratch::new();
+        s.set_site(self.docs.site.as_deref());
+        s
     }
 
     /// Filters `input` into `out`, reporting removals to `obs`.
@@ -95,24 +150,39 @@ impl<'m> Filter<'m> {
         out: &mut W,
         obs: &mut O,
     ) -> Result<(), RunError> {
+        if self.document_pass {
+            return self.run_documents(input, out, obs, false).map(|_| ());
+        }
+        self.run_lines(input, out, obs, Cursor::default())
+    }
+
+    /// The line path over `input`, numbering from `at`.
+    pub(crate) fn run_lines<R: Read, W: Write + ?Sized, O: Observer + ?Sized>(
+        &self,
+        input: R,
+        out: &mut W,
+        obs: &mut O,
+        mut at: Cursor,
+    ) -> Result<(), RunError> {
         let mut chunker = Chunker::new(input, self.config.max_line);
-        let mut scratch = Scratch::new();
-        let mut line_base = 0u64;
+        let mut scratch = self.scratch();
         let numbered = obs.wants_line_numbers();
         while let Some(piece) = chunker.next().map_err(RunError::Read)? {
             match piece {
                 Piece::Lines(chunk) => {
-                    self.chunk(chunk, &mut line_base, numbered, &mut scratch, out, obs)
+                    self.chunk(chunk, &mut at, numbered, &mut scratch, out, obs)
                         .map_err(RunError::Write)?;
                 }
                 Piece::Long { bytes, end } => {
                     if self.config.output == OutputMode::Kept {
                         out.write_all(bytes).map_err(RunError::Write)?;
                     }
+                    at.byte += bytes.len() as u64;
                     if end {
-                        line_base += 1;
-                        obs.event(&Event::long_line(line_base))
-                            .map_err(RunError::Write)?;
+                        at.line += 1;
+                        let mut ev = Event::long_line(at.line);
+                        ev.offset = at.byte;
+                        obs.event(&ev).map_err(RunError::Write)?;
                     }
                 }
             }
@@ -120,12 +190,12 @@ impl<'m> Filter<'m> {
         Ok(())
     }
 
-    /// Filters one chunk of whole lines. `line_base` counts the lines before the chunk (kept up
-    /// to date only when `numbered`).
+    /// Filters one chunk of whole lines with line rules only. `at` is the position of the
+    /// chunk's start and is moved past it (lines counted only when `numbered`).
     pub fn chunk<W: Write + ?Sized, O: Observer + ?Sized>(
         &self,
         chunk: &[u8],
-        line_base: &mut u64,
+        at: &mut Cursor,
         numbered: bool,
         scratch: &mut Scratch,
         out: &mut W,
@@ -134,6 +204,8 @@ impl<'m> Filter<'m> {
         let mode = self.config.output;
         let mut emit_from = 0;
         let mut counted_to = 0;
+        let byte_base = at.byte;
+        let line_base = &mut at.line;
         self.matcher
             .scan(chunk, scratch, |ls, ce, le, verdict, scratch| {
                 let line_no = if numbered {
@@ -173,6 +245,13 @@ impl<'m> Filter<'m> {
                     kind,
                     rule,
                     bytes_removed,
+                    offset: byte_base + ls as u64,
+                    spans: if kind == EventKind::Changed {
+                        scratch.spans()
+                    } else {
+                        &[]
+                    },
+                    cut: false,
                 })
             })?;
         if mode == OutputMode::Kept {
@@ -181,6 +260,7 @@ impl<'m> Filter<'m> {
         if numbered {
             *line_base += memchr_iter(b'\n', &chunk[counted_to..]).count() as u64;
         }
+        at.byte += chunk.len() as u64;
         Ok(())
     }
 }

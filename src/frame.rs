@@ -72,6 +72,12 @@ impl<R: Read> Chunker<R> {
         }
     }
 
+    /// The bytes read but not yet handed out, and the reader: the rest of the input. Only
+    /// meaningful between lines (not inside a long line).
+    pub fn into_parts(self) -> (Vec<u8>, R) {
+        (self.buf[self.start..self.end].to_vec(), self.reader)
+    }
+
     /// The next piece, or `None` at the end of input.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> io::Result<Option<Piece<'_>>> {

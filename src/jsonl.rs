@@ -11,12 +11,18 @@
 //!
 //! Records are framed with a cap on their size (`max_record`): a longer record is passed
 //! through unchecked and counted, so memory stays bounded whatever the input.
+//!
+//! Each record's field is one *document* ([`crate::document`]): zones, cuts, footnote pairing
+//! and the removal cap apply within it, and its site (for `site=` rules) is the host of the
+//! record's `url` field (or of the field named by [`JsonlConfig::site_field`]; without one,
+//! [`JsonlConfig::site`]). A record flagged by the cap is written back byte for byte.
 
 use std::io::{self, BufRead, Write};
 
-use crate::filter::RunError;
-use crate::matcher::{Matcher, Scratch, Verdict};
-use crate::report::{Event, EventKind, Observer, RecordCounts};
+use crate::document::{self, DEFAULT_MAX_DOC, DocWork, Fate, Line, Zones};
+use crate::filter::{Cursor, RunError};
+use crate::matcher::Matcher;
+use crate::report::{DocEvent, DocKind, Observer, RecordCounts};
 
 /// What to do with a line that is not a valid JSON object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,6 +45,14 @@ pub struct JsonlConfig {
     pub on_bad_record: BadRecordPolicy,
     /// Records longer than this many bytes pass through unchecked.
     pub max_record: usize,
+    /// Path of the field whose host is the record's site (a URL or a bare host): `["url"]`.
+    pub site_field: Vec<String>,
+    /// The site of records without that field.
+    pub site: Option<String>,
+    /// A field longer than this (decoded) is judged by line rules only.
+    pub max_doc: usize,
+    /// The removal cap (see [`crate::document::DocumentConfig::max_removed`]).
+    pub max_removed: Option<f64>,
 }
 
 impl Default for JsonlConfig {
@@ -47,6 +61,10 @@ impl Default for JsonlConfig {
             field: vec!["text".into()],
             on_bad_record: BadRecordPolicy::Fail,
             max_record: 64 << 20,
+            site_field: vec!["url".into()],
+            site: None,
+            max_doc: DEFAULT_MAX_DOC,
+            max_removed: None,
         }
     }
 }
@@ -76,7 +94,10 @@ pub fn run_jsonl<R: BufRead, W: Write + ?Sized, O: Observer + ?Sized>(
     counts: &mut RecordCounts,
 ) -> Result<(), RunError> {
     let mut record: Vec<u8> = Vec::new();
-    let mut work = Work::default();
+    let mut work = Work {
+        zones: Zones::of(matcher.rules()),
+        ..Work::default()
+    };
     let mut n = 0u64;
     loop {
         record.clear();
@@ -123,7 +144,22 @@ pub fn run_jsonl<R: BufRead, W: Write + ?Sized, O: Observer + ?Sized>(
             out.write_all(&record).map_err(RunError::Write)?;
             continue;
         };
-        if clean_value(matcher, &body[vs..ve], n, obs, &mut work).map_err(RunError::Write)? {
+        let site = if work.zones.sites {
+            find_string_field(body, &config.site_field).and_then(|(a, b)| {
+                let mut v = Vec::new();
+                decode(&body[a..b], &mut v);
+                crate::rules::url_host(&String::from_utf8_lossy(&v))
+            })
+        } else {
+            None
+        };
+        work.doc
+            .scratch
+            .set_site(site.as_deref().or(config.site.as_deref()));
+        let (changed, flagged) = clean_value(matcher, config, &body[vs..ve], n, obs, &mut work)
+            .map_err(RunError::Write)?;
+        counts.flagged += u64::from(flagged);
+        if changed {
             counts.changed += 1;
             out.write_all(&body[..vs]).map_err(RunError::Write)?;
             out.write_all(&work.value).map_err(RunError::Write)?;
@@ -138,8 +174,11 @@ pub fn run_jsonl<R: BufRead, W: Write + ?Sized, O: Observer + ?Sized>(
 /// Reusable buffers for one record.
 #[derive(Default)]
 struct Work {
-    scratch: Scratch,
-    line: Vec<u8>,
+    zones: Zones,
+    doc: DocWork,
+    /// Per line of the value: raw start, raw end of its content, raw start of the next line.
+    segs: Vec<(usize, usize, usize)>,
+    text: Vec<u8>,
     value: Vec<u8>,
 }
 
@@ -219,74 +258,100 @@ fn split_terminator(rec: &[u8]) -> (&[u8], &[u8]) {
     rec.split_at(end)
 }
 
-/// Splits the raw string value at its `\n` escapes, matches each decoded line, and builds the
-/// new raw value in `work.value`. Returns whether anything changed.
+/// Splits the raw string value at its `\n` escapes into the document's lines (each decoded
+/// only to be matched), judges the document, and builds the new raw value in `work.value`:
+/// kept lines keep their raw bytes, dropped ones go with their `\n` escape, changed ones are
+/// re-encoded. Returns whether anything changed and whether the cap flagged the record.
 fn clean_value<O: Observer + ?Sized>(
     matcher: &Matcher,
+    config: &JsonlConfig,
     raw: &[u8],
     record: u64,
     obs: &mut O,
     work: &mut Work,
-) -> io::Result<bool> {
+) -> io::Result<(bool, bool)> {
     work.value.clear();
-    let mut changed = false;
+    work.segs.clear();
+    work.text.clear();
+    work.doc.lines.clear();
     let mut at = 0;
-    let mut line_no = 0u64;
-    let mut copied = 0; // raw bytes before this are already settled in `work.value`
-    while at <= raw.len() {
-        line_no += 1;
+    // Lines as text mode frames them: after a final `\n` there is no further (empty) line.
+    while at < raw.len() {
         let (seg_end, next) = match find_newline_escape(raw, at) {
             Some(i) => (i, i + 2),
             None => (raw.len(), raw.len() + 1),
         };
-        let seg = &raw[at..seg_end];
-        work.line.clear();
-        decode(seg, &mut work.line);
-        let content_len = work.line.len() - usize::from(work.line.last() == Some(&b'\r'));
-        let verdict = matcher.verdict(&work.line[..content_len], &mut work.scratch);
-        match verdict {
-            Verdict::Keep => {}
-            Verdict::Drop(rule) => {
-                changed = true;
+        let start = work.text.len();
+        decode(&raw[at..seg_end], &mut work.text);
+        let content_end = work.text.len() - usize::from(work.text.last() == Some(&b'\r'));
+        if next <= raw.len() {
+            work.text.push(b'\n');
+        }
+        work.doc.lines.push(Line {
+            start,
+            content_end: content_end.max(start),
+            end: work.text.len(),
+            long: false,
+        });
+        work.segs.push((at, seg_end, next));
+        at = next;
+    }
+    let whole = work.text.len() <= config.max_doc;
+    if !whole && (work.zones.any || config.max_removed.is_some()) {
+        obs.document(&DocEvent {
+            kind: DocKind::Oversize,
+            record,
+            line_no: 1,
+            offset: 0,
+            lines: work.doc.lines.len() as u64,
+            bytes: work.text.len() as u64,
+            removed_lines: 0,
+            removed_bytes: 0,
+        })?;
+    }
+    let outcome = document::judge(
+        matcher,
+        work.zones,
+        config.max_removed,
+        &work.text,
+        &mut work.doc,
+        whole,
+        false,
+    );
+    document::report(
+        &work.text,
+        &work.doc,
+        &outcome,
+        Cursor::default(),
+        record,
+        obs,
+    )?;
+    if !outcome.changed {
+        return Ok((false, outcome.flagged));
+    }
+    let mut copied = 0; // raw bytes before this are already settled in `work.value`
+    for (i, &(at, seg_end, next)) in work.segs.iter().enumerate() {
+        let line = work.doc.lines[i];
+        match work.doc.fates[i] {
+            Fate::Keep | Fate::Long => {}
+            Fate::Drop(_) | Fate::Cut(_) => {
                 work.value.extend_from_slice(&raw[copied..at]);
                 copied = next.min(raw.len());
-                let ev = Event {
-                    line_no,
-                    record,
-                    line: &work.line[..content_len],
-                    kind: EventKind::Dropped,
-                    rule,
-                    bytes_removed: next.min(raw.len()) - at,
-                };
-                obs.event(&ev)?;
             }
-            Verdict::Strip => {
-                changed = true;
+            Fate::Change { text: (s, e), .. } => {
                 work.value.extend_from_slice(&raw[copied..at]);
+                let seg = &raw[at..seg_end];
                 let ascii_style = seg.is_ascii() && seg.windows(2).any(|w| w == b"\\u");
-                let stripped = work.scratch.stripped();
-                encode(stripped, ascii_style, &mut work.value);
-                if content_len < work.line.len() {
+                encode(&work.doc.arena[s..e], ascii_style, &mut work.value);
+                if line.content_end < line.end - usize::from(next <= raw.len()) {
                     work.value.extend_from_slice(b"\\r");
                 }
                 copied = seg_end;
-                let ev = Event {
-                    line_no,
-                    record,
-                    line: &work.line[..content_len],
-                    kind: EventKind::Changed,
-                    rule: work.scratch.spans()[0].rule,
-                    bytes_removed: content_len - stripped.len(),
-                };
-                obs.event(&ev)?;
             }
         }
-        at = next;
     }
-    if changed {
-        work.value.extend_from_slice(&raw[copied.min(raw.len())..]);
-    }
-    Ok(changed)
+    work.value.extend_from_slice(&raw[copied.min(raw.len())..]);
+    Ok((true, false))
 }
 
 /// The position of the next `\n` escape at or after `from`, skipping other escapes.

@@ -9,7 +9,9 @@
 //! for a [`Verdict`] per line and pushes kept bytes to a writer and removals to an
 //! [`report::Observer`] ([`report`]). [`parallel`] runs the same filter on several threads with
 //! identical output; [`jsonl`] applies the matcher to one string field of JSON Lines records;
-//! [`eval`] measures the packs ([`packs`]) on the labelled corpus.
+//! [`eval`] measures the packs ([`packs`]) on the labelled corpus. Rules that need a whole
+//! article (zones, end-of-article cuts, footnote pairing) and the removal cap work on
+//! *documents* ([`document`]): an input file, a `-z` or `--doc-sep` piece, or a record.
 //!
 //! ```
 //! use dechaff::{Filter, FilterConfig, Matcher};
@@ -33,6 +35,7 @@
 
 #![deny(missing_docs)]
 
+pub mod document;
 pub mod error;
 pub mod eval;
 pub mod filter;
@@ -46,6 +49,7 @@ pub mod parallel;
 pub mod report;
 pub mod rules;
 
+pub use document::{Boundary, DocumentConfig};
 pub use error::{Error, Result};
-pub use filter::{Filter, FilterConfig, OutputMode, RunError};
-pub use matcher::{Matcher, RuleId, RuleInfo, Scratch, Span, Verdict};
+pub use filter::{Cursor, Filter, FilterConfig, OutputMode, RunError};
+pub use matcher::{Matcher, RuleId, RuleInfo, Scope, Scratch, Span, Verdict};

@@ -15,7 +15,9 @@ use cli::{Args, BadRecordArg, Command, ExplainArg, RuleArgs, StatsFormat};
 use dechaff::jsonl::{BadRecordPolicy, JsonlConfig, run_jsonl};
 use dechaff::report::{Explain, ExplainFormat, Observer, RecordCounts, Stats};
 use dechaff::rules::{GrepOptions, grep_specs, parse_rules};
-use dechaff::{Error, Filter, FilterConfig, Matcher, OutputMode, RunError};
+use dechaff::{
+    Boundary, DocumentConfig, Error, Filter, FilterConfig, Matcher, OutputMode, RunError,
+};
 use streams::Output;
 
 /// Exit codes, in one place. 1 is kept for a future "something would be removed" check mode.
@@ -64,7 +66,17 @@ fn run(args: Args) -> Result<u8, Error> {
         },
         max_line: args.max_line.max(1),
     };
-    let filter = Filter::new(&matcher, config);
+    let boundary = match (&args.doc_sep, args.null_data) {
+        (Some(sep), _) => Boundary::Separator(sep.as_bytes().to_vec()),
+        (None, true) => Boundary::Nul,
+        (None, false) => Boundary::File,
+    };
+    let filter = Filter::new(&matcher, config).with_documents(DocumentConfig {
+        boundary: boundary.clone(),
+        max_doc: args.max_doc.max(1),
+        max_removed: args.max_removed,
+        site: args.site.clone(),
+    });
     let jsonl_config = JsonlConfig {
         field: args.field.split('.').map(String::from).collect(),
         on_bad_record: match args.on_bad_record {
@@ -73,6 +85,10 @@ fn run(args: Args) -> Result<u8, Error> {
             BadRecordArg::Skip => BadRecordPolicy::Skip,
         },
         max_record: args.max_record.max(1),
+        site_field: args.site_field.split('.').map(String::from).collect(),
+        site: args.site.clone(),
+        max_doc: args.max_doc.max(1),
+        max_removed: args.max_removed,
     };
     let out_name = args
         .output
@@ -121,6 +137,11 @@ fn run(args: Args) -> Result<u8, Error> {
             if args.only_removed {
                 return Err(Error::other(
                     "--only-removed works on plain text, not with --jsonl",
+                ));
+            }
+            if boundary != Boundary::File {
+                return Err(Error::other(
+                    "-z and --doc-sep split plain text; with --jsonl each record is one document",
                 ));
             }
             let mut counts = RecordCounts::default();
@@ -293,11 +314,21 @@ fn list_rules(a: &RuleArgs, cost: Option<&Path>) -> Result<u8, Error> {
     }
     writeln!(out, "# id\tcategory\tkind\taction\twhere\torigin").map_err(w)?;
     for r in matcher.rules() {
-        let action = if r.action == dechaff::rules::Action::Drop {
-            "drop"
-        } else {
-            "strip"
-        };
+        let mut action = String::from(match (r.action, r.cut, r.footnote) {
+            (_, true, _) => "cut",
+            (_, _, true) => "drop,footnote",
+            (dechaff::rules::Action::Drop, ..) => "drop",
+            _ => "strip",
+        });
+        // Document scopes, as written in the rules format.
+        for (name, n) in [("head", r.head), ("tail", r.tail)] {
+            if let Some(n) = n {
+                action.push_str(&format!(",{name}={n}"));
+            }
+        }
+        if let Some(site) = &r.site {
+            action.push_str(&format!(",site={site}"));
+        }
         let (id, cat, kind, place) = (&r.id, &r.category, r.kind.keyword(), r.place);
         writeln!(out, "{id}\t{cat}\t{kind}\t{action}\t{place}\t{}", r.origin).map_err(w)?;
     }

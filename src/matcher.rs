@@ -23,6 +23,12 @@
 //! get full Unicode case folding from the regex crate, and their keys every case variant.
 //!
 //! The matcher does no I/O and, once its [`Scratch`] has warmed up, no allocation per line.
+//!
+//! Rules scoped to part of a document (`head=`, `tail=`) or to a site (`site=`) are checked
+//! like the length guards, on candidate lines only, against the [`Scope`] held in the
+//! [`Scratch`]: the document pass ([`crate::document`]) sets it, and its default (no site, no
+//! position) keeps every scoped rule out, so the plain line path never applies one. `cut` rules
+//! are compiled first, so that on a line both a cut and a drop rule match, the cut wins.
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
@@ -258,6 +264,16 @@ pub struct RuleInfo {
     pub keyed: bool,
     /// Where the rule's patterns are looked for: `start`, `end`, `anywhere` or `every-line`.
     pub place: &'static str,
+    /// `head=N`: only the first N lines of a document.
+    pub head: Option<usize>,
+    /// `tail=N`: only the last N lines of a document.
+    pub tail: Option<usize>,
+    /// `cut`: the line and the rest of its document are dropped.
+    pub cut: bool,
+    /// `footnote`: the markers the dropped footnote explains are stripped from its document.
+    pub footnote: bool,
+    /// `site=HOST`: only documents of this site.
+    pub site: Option<String>,
 }
 
 struct Rule {
@@ -274,6 +290,44 @@ struct Rule {
     regex: Option<LazyRegex>,
     /// Index of this rule's capture-location slot, for strip regexes.
     locs_slot: usize,
+    /// True when `head`, `tail` or `site` is set: the [`Scope`] must be checked.
+    scoped: bool,
+    head: Option<usize>,
+    tail: Option<usize>,
+    site: Option<Box<str>>,
+}
+
+/// Where the line being judged stands: its 0-based index from the start of its document and
+/// from the end, and the document's site. Rules with `head=`, `tail=` or `site=` apply only
+/// when it says so; the default (no position, no site) keeps all of them out.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    from_start: usize,
+    from_end: usize,
+    site: Option<String>,
+}
+
+impl Default for Scope {
+    fn default() -> Scope {
+        Scope {
+            from_start: usize::MAX,
+            from_end: usize::MAX,
+            site: None,
+        }
+    }
+}
+
+impl Scope {
+    #[inline]
+    fn allows(&self, rule: &Rule) -> bool {
+        rule.head.is_none_or(|n| self.from_start < n)
+            && rule.tail.is_none_or(|n| self.from_end < n)
+            && rule.site.as_deref().is_none_or(|h| {
+                self.site
+                    .as_deref()
+                    .is_some_and(|s| crate::rules::site_matches(s, h))
+            })
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -318,12 +372,37 @@ pub struct Scratch {
     acc_spans: Vec<Span>,
     acc_text: Vec<u8>,
     locs: Vec<Option<CaptureLocations>>,
+    scope: Scope,
 }
 
 impl Scratch {
     /// A fresh scratch space.
     pub fn new() -> Scratch {
         Scratch::default()
+    }
+
+    /// Sets the site (a lowercase host) that `site=` rules are checked against; `None` keeps
+    /// them all out.
+    pub fn set_site(&mut self, site: Option<&str>) {
+        self.scope.site.take();
+        self.scope.site = site.map(str::to_string);
+    }
+
+    /// The site set with [`Scratch::set_site`].
+    pub fn site(&self) -> Option<&str> {
+        self.scope.site.as_deref()
+    }
+
+    /// Sets the position of the next lines judged: `from_start` lines before them and
+    /// `from_end` after them in their document, for `head=` and `tail=` rules.
+    pub fn set_position(&mut self, from_start: usize, from_end: usize) {
+        self.scope.from_start = from_start;
+        self.scope.from_end = from_end;
+    }
+
+    /// Puts the next lines outside every zone, so `head=` and `tail=` rules do not apply.
+    pub fn clear_position(&mut self) {
+        self.set_position(usize::MAX, usize::MAX);
     }
 
     /// After a [`Verdict::Strip`], the line's content with the spans removed.
@@ -401,6 +480,14 @@ impl Matcher {
     /// used twice.
     pub fn new(specs: &[RuleSpec]) -> Result<Matcher> {
         crate::rules::check_unique_ids(specs)?;
+        let cut_first: Vec<RuleSpec>;
+        let specs = if specs.iter().any(|s| s.cut) {
+            let (cuts, rest): (Vec<&RuleSpec>, Vec<&RuleSpec>) = specs.iter().partition(|s| s.cut);
+            cut_first = cuts.into_iter().chain(rest).cloned().collect();
+            &cut_first[..]
+        } else {
+            specs
+        };
         let mut rules = Vec::with_capacity(specs.len());
         let mut infos = Vec::with_capacity(specs.len());
         // Patterns and their targets per place; `End` patterns are stored reversed.
@@ -502,6 +589,10 @@ impl Matcher {
                 forms: literal_forms,
                 regex,
                 locs_slot,
+                scoped: s.head.is_some() || s.tail.is_some() || s.site.is_some(),
+                head: s.head,
+                tail: s.tail,
+                site: s.site.as_deref().map(Box::from),
             });
             infos.push(RuleInfo {
                 id: s.id.clone(),
@@ -511,6 +602,11 @@ impl Matcher {
                 origin: s.origin.clone(),
                 keyed,
                 place: place_name,
+                head: s.head,
+                tail: s.tail,
+                cut: s.cut,
+                footnote: s.footnote,
+                site: s.site.clone(),
             });
         }
         let [(start_p, start_t), (end_p, end_t), (float_p, float_t)] = pats;
@@ -780,6 +876,9 @@ impl Matcher {
                     if rule.action == Action::Drop && r >= best {
                         continue;
                     }
+                    if rule.scoped && !scratch.scope.allows(rule) {
+                        continue;
+                    }
                     let span = match rule.kind {
                         Kind::Line | Kind::Prefix if s == ts => {
                             rule.form_at_start(line, ts, te).map(|n| (ts, ts + n))
@@ -818,6 +917,9 @@ impl Matcher {
         for &r in &scratch.pending {
             let rule = &self.rules[r as usize];
             if rule.action == Action::Drop && r >= best {
+                continue;
+            }
+            if rule.scoped && !scratch.scope.allows(rule) {
                 continue;
             }
             if !measure.allows(rule, &line[ts..te]) {

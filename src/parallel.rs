@@ -8,6 +8,12 @@
 //! memory: the reader waits for the writer to hand a pair back, so at most `pool` chunks are in
 //! flight whatever the input size, and output is byte-identical to the single-threaded
 //! [`Filter::run`], whatever the thread count.
+//!
+//! When the rules need documents ([`crate::document`]), the document driver runs first on the
+//! calling thread; an input that is one document over the document cap is handed back to this
+//! driver for the rest of it (judged by line rules only, as one thread would), so large files
+//! keep their threads. Smaller documents and `-z`/`--doc-sep` input stay on one thread, which
+//! keeps the output identical for every thread count.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
@@ -16,8 +22,8 @@ use std::sync::{Arc, Mutex};
 
 use memchr::memrchr;
 
-use crate::filter::{Filter, RunError};
-use crate::matcher::{RuleId, Scratch};
+use crate::filter::{Cursor, Filter, RunError};
+use crate::matcher::{RuleId, Span};
 use crate::report::{Event, EventKind, Observer};
 
 /// A buffer pair: the input chunk and the output produced from it.
@@ -48,12 +54,15 @@ struct Recorded {
     kind: EventKind,
     rule: RuleId,
     bytes_removed: usize,
+    /// The strip spans, as a range of `Done::spans`.
+    spans: (usize, usize),
 }
 
 struct Done {
     seq: u64,
     slot: Slot,
     events: Vec<Recorded>,
+    spans: Vec<Span>,
     lines: u64,
     long_line_end: bool,
 }
@@ -68,6 +77,7 @@ struct Recorder<'a> {
     base: usize,
     numbered: bool,
     events: &'a mut Vec<Recorded>,
+    spans: &'a mut Vec<Span>,
 }
 
 impl Observer for Recorder<'_> {
@@ -76,7 +86,10 @@ impl Observer for Recorder<'_> {
     }
     fn event(&mut self, ev: &Event<'_>) -> io::Result<()> {
         let start = ev.line.as_ptr() as usize - self.base;
+        let s0 = self.spans.len();
+        self.spans.extend_from_slice(ev.spans);
         self.events.push(Recorded {
+            spans: (s0, self.spans.len()),
             line_no: ev.line_no,
             start,
             end: start + ev.line.len(),
@@ -101,6 +114,30 @@ impl Filter<'_> {
         if jobs <= 1 {
             return self.run(input, out, obs);
         }
+        if self.uses_documents() {
+            return match self.run_documents(input, out, obs, true)? {
+                None => Ok(()),
+                Some(h) => self.run_parallel_lines(
+                    io::Cursor::new(h.rest).chain(h.reader),
+                    out,
+                    obs,
+                    jobs,
+                    h.at,
+                ),
+            };
+        }
+        self.run_parallel_lines(input, out, obs, jobs, Cursor::default())
+    }
+
+    /// The parallel line path, numbering from `at`.
+    fn run_parallel_lines<R: Read + Send, W: Write + ?Sized, O: Observer + ?Sized>(
+        &self,
+        input: R,
+        out: &mut W,
+        obs: &mut O,
+        jobs: usize,
+        at: Cursor,
+    ) -> Result<(), RunError> {
         let capacity = self.config().max_line.max(1);
         let numbered = obs.wants_line_numbers();
         let pool_size = jobs + 2;
@@ -127,7 +164,7 @@ impl Filter<'_> {
             }
             drop(job_rx);
             drop(done_tx);
-            let result = write_in_order(done_rx, &pool_tx, out, obs);
+            let result = write_in_order(done_rx, &pool_tx, out, obs, at);
             // Dropping the pool sender and the receiver (inside write_in_order) unblocks the
             // reader and the workers if the writer stopped early.
             drop(pool_tx);
@@ -136,7 +173,7 @@ impl Filter<'_> {
     }
 
     fn work(&self, jobs: &Mutex<Receiver<Job>>, done: SyncSender<Msg>, numbered: bool) {
-        let mut scratch = Scratch::new();
+        let mut scratch = self.scratch();
         loop {
             let job = {
                 let Ok(rx) = jobs.lock() else { return };
@@ -151,7 +188,8 @@ impl Filter<'_> {
                 mut slot,
             } = job;
             let mut events = Vec::new();
-            let mut lines = 0u64;
+            let mut spans = Vec::new();
+            let mut lines = Cursor::default();
             let long_line_end = match kind {
                 JobKind::Lines => {
                     slot.output.clear();
@@ -159,6 +197,7 @@ impl Filter<'_> {
                         base: slot.input.as_ptr() as usize,
                         numbered,
                         events: &mut events,
+                        spans: &mut spans,
                     };
                     // Writing into a Vec cannot fail.
                     let _ = self.chunk(
@@ -184,7 +223,8 @@ impl Filter<'_> {
                     seq,
                     slot,
                     events,
-                    lines,
+                    spans,
+                    lines: lines.line,
                     long_line_end,
                 }))
                 .is_err()
@@ -297,11 +337,13 @@ fn write_in_order<W: Write + ?Sized, O: Observer + ?Sized>(
     pool: &SyncSender<Slot>,
     out: &mut W,
     obs: &mut O,
+    at: Cursor,
 ) -> Result<(), RunError> {
     let mut next = 0u64;
     let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
     let mut read_error: Option<(u64, io::Error)> = None;
-    let mut line_base = 0u64;
+    let mut line_base = at.line;
+    let mut byte_base = at.byte;
     loop {
         while let Some(d) = waiting.remove(&next) {
             out.write_all(&d.slot.output).map_err(RunError::Write)?;
@@ -317,10 +359,14 @@ fn write_in_order<W: Write + ?Sized, O: Observer + ?Sized>(
                     kind: r.kind,
                     rule: r.rule,
                     bytes_removed: r.bytes_removed,
+                    offset: byte_base + r.start as u64,
+                    spans: &d.spans[r.spans.0..r.spans.1],
+                    cut: false,
                 };
                 obs.event(&ev).map_err(RunError::Write)?;
             }
             line_base += d.lines;
+            byte_base += d.slot.input.len() as u64;
             if d.long_line_end {
                 line_base += 1;
                 obs.event(&Event::long_line(line_base))

@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use crate::matcher::{RuleId, RuleInfo};
+use crate::matcher::{RuleId, RuleInfo, Span};
 use crate::rules::CORE_CATEGORIES;
 
 /// What happened to a line.
@@ -35,6 +35,14 @@ pub struct Event<'a> {
     pub rule: RuleId,
     /// Bytes removed from the output, terminator included for dropped lines.
     pub bytes_removed: usize,
+    /// Byte offset of the line's start: in the input for plain text, in the decoded field
+    /// text for JSON Lines.
+    pub offset: u64,
+    /// For a changed line, the removed spans, as offsets into [`Event::line`].
+    pub spans: &'a [Span],
+    /// True for a line dropped because it follows a `cut` rule's marker (`rule`) in its
+    /// document.
+    pub cut: bool,
 }
 
 impl Event<'_> {
@@ -47,8 +55,42 @@ impl Event<'_> {
             kind: EventKind::LongLine,
             rule: 0,
             bytes_removed: 0,
+            offset: 0,
+            spans: &[],
+            cut: false,
         }
     }
+}
+
+/// What happened to a whole document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// The rules would have removed more than the `--max-removed` share: written unchanged.
+    Flagged,
+    /// Longer than the document cap: judged by line rules only.
+    Oversize,
+}
+
+/// An event about a whole document (see [`crate::document`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocEvent {
+    /// Flagged or oversize.
+    pub kind: DocKind,
+    /// 1-based JSON Lines record number, or 0 for plain text.
+    pub record: u64,
+    /// 1-based number of the document's first line (in the input, or 1 in a record).
+    pub line_no: u64,
+    /// Byte offset of the document's start.
+    pub offset: u64,
+    /// Lines in the document (0 when unknown: an oversize document).
+    pub lines: u64,
+    /// Bytes in the document (for an oversize one: the bytes buffered before it was found
+    /// over the cap).
+    pub bytes: u64,
+    /// For a flagged document: the lines the rules would have removed.
+    pub removed_lines: u64,
+    /// For a flagged document: the bytes the rules would have removed.
+    pub removed_bytes: u64,
 }
 
 /// Receives the filter's events.
@@ -61,6 +103,11 @@ pub trait Observer {
     fn start_input(&mut self, _name: &str) {}
     /// Called for every dropped or changed line, in input order.
     fn event(&mut self, ev: &Event<'_>) -> io::Result<()>;
+    /// Called for a document flagged by the removal cap or over the document cap, before its
+    /// line events.
+    fn document(&mut self, _ev: &DocEvent) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// An observer that ignores everything.
@@ -80,6 +127,9 @@ impl<O: Observer + ?Sized> Observer for &mut O {
     fn event(&mut self, ev: &Event<'_>) -> io::Result<()> {
         (**self).event(ev)
     }
+    fn document(&mut self, ev: &DocEvent) -> io::Result<()> {
+        (**self).document(ev)
+    }
 }
 
 impl<A: Observer, B: Observer> Observer for (A, B) {
@@ -93,6 +143,10 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
     fn event(&mut self, ev: &Event<'_>) -> io::Result<()> {
         self.0.event(ev)?;
         self.1.event(ev)
+    }
+    fn document(&mut self, ev: &DocEvent) -> io::Result<()> {
+        self.0.document(ev)?;
+        self.1.document(ev)
     }
 }
 
@@ -108,6 +162,12 @@ impl<O: Observer> Observer for Option<O> {
     fn event(&mut self, ev: &Event<'_>) -> io::Result<()> {
         match self {
             Some(o) => o.event(ev),
+            None => Ok(()),
+        }
+    }
+    fn document(&mut self, ev: &DocEvent) -> io::Result<()> {
+        match self {
+            Some(o) => o.document(ev),
             None => Ok(()),
         }
     }
@@ -132,6 +192,7 @@ impl RecordCounts {
         self.missing_field += o.missing_field;
         self.bad += o.bad;
         self.too_long += o.too_long;
+        self.flagged += o.flagged;
     }
 }
 
@@ -148,6 +209,8 @@ pub struct RecordCounts {
     pub bad: u64,
     /// Records longer than the record cap, passed through unchecked.
     pub too_long: u64,
+    /// Records whose field the removal cap left unchanged.
+    pub flagged: u64,
 }
 
 /// Counts removals per rule and per category.
@@ -157,6 +220,12 @@ pub struct Stats {
     pub per_rule: Vec<RuleCount>,
     /// Lines longer than the cap, passed through unchecked.
     pub long_lines: u64,
+    /// Documents (text or records) left unchanged by the removal cap.
+    pub flagged_documents: u64,
+    /// Documents over the document cap, judged by line rules only.
+    pub oversize_documents: u64,
+    /// Lines dropped because they followed a cut marker (also counted under the cut rule).
+    pub cut_lines: u64,
     /// JSON Lines record counts (all zero for plain text).
     pub records: RecordCounts,
 }
@@ -167,6 +236,9 @@ impl Stats {
         Stats {
             per_rule: vec![RuleCount::default(); rules],
             long_lines: 0,
+            flagged_documents: 0,
+            oversize_documents: 0,
+            cut_lines: 0,
             records: RecordCounts::default(),
         }
     }
@@ -179,6 +251,9 @@ impl Stats {
             a.bytes += b.bytes;
         }
         self.long_lines += other.long_lines;
+        self.flagged_documents += other.flagged_documents;
+        self.oversize_documents += other.oversize_documents;
+        self.cut_lines += other.cut_lines;
         self.records.add(&other.records);
     }
 
@@ -194,20 +269,29 @@ impl Stats {
 
     /// `(category, dropped, changed)` for every category with a rule, core categories first.
     pub fn per_category(&self, rules: &[RuleInfo]) -> Vec<(String, u64, u64)> {
-        let mut out: Vec<(String, u64, u64)> = CORE_CATEGORIES
+        self.per_category_counts(rules)
+            .into_iter()
+            .map(|(c, n)| (c, n.dropped, n.changed))
+            .collect()
+    }
+
+    /// Lines dropped, lines changed and bytes removed per category, core categories first.
+    pub fn per_category_counts(&self, rules: &[RuleInfo]) -> Vec<(String, RuleCount)> {
+        let mut out: Vec<(String, RuleCount)> = CORE_CATEGORIES
             .iter()
-            .map(|c| (c.to_string(), 0, 0))
+            .map(|c| (c.to_string(), RuleCount::default()))
             .collect();
         for (info, c) in rules.iter().zip(&self.per_rule) {
-            let slot = match out.iter().position(|(name, _, _)| *name == info.category) {
+            let slot = match out.iter().position(|(name, _)| *name == info.category) {
                 Some(i) => i,
                 None => {
-                    out.push((info.category.clone(), 0, 0));
+                    out.push((info.category.clone(), RuleCount::default()));
                     out.len() - 1
                 }
             };
-            out[slot].1 += c.dropped;
-            out[slot].2 += c.changed;
+            out[slot].1.dropped += c.dropped;
+            out[slot].1.changed += c.changed;
+            out[slot].1.bytes += c.bytes;
         }
         out
     }
@@ -227,12 +311,26 @@ impl Stats {
                 self.long_lines
             )?;
         }
+        if self.cut_lines > 0 {
+            writeln!(
+                w,
+                "dechaff: {} of the removed lines followed a cut marker",
+                self.cut_lines
+            )?;
+        }
+        if self.flagged_documents + self.oversize_documents > 0 {
+            writeln!(
+                w,
+                "dechaff: {} documents left unchanged by --max-removed, {} over the document cap (line rules only)",
+                self.flagged_documents, self.oversize_documents
+            )?;
+        }
         let r = &self.records;
         if r.records > 0 {
             writeln!(
                 w,
-                "dechaff: {} records, {} changed, {} without the field, {} bad, {} over the record cap",
-                r.records, r.changed, r.missing_field, r.bad, r.too_long
+                "dechaff: {} records, {} changed, {} flagged, {} without the field, {} bad, {} over the record cap",
+                r.records, r.changed, r.flagged, r.missing_field, r.bad, r.too_long
             )?;
         }
         writeln!(w, "{:<12} {:>9} {:>9}", "category", "removed", "changed")?;
@@ -270,9 +368,13 @@ impl Stats {
     /// Writes the statistics as one JSON object.
     pub fn write_json(&self, rules: &[RuleInfo], w: &mut dyn Write) -> io::Result<()> {
         let cats: serde_json::Map<String, serde_json::Value> = self
-            .per_category(rules)
+            .per_category_counts(rules)
             .into_iter()
-            .map(|(c, d, ch)| (c, serde_json::json!({"removed": d, "changed": ch})))
+            .map(|(c, n)| {
+                let v = serde_json::json!({"removed": n.dropped, "changed": n.changed,
+                    "bytes": n.bytes});
+                (c, v)
+            })
             .collect();
         let per_rule: Vec<serde_json::Value> = rules
             .iter()
@@ -286,8 +388,13 @@ impl Stats {
         let v = serde_json::json!({
             "lines_removed": self.dropped(),
             "lines_changed": self.changed(),
+            "bytes_removed": self.per_rule.iter().map(|c| c.bytes).sum::<u64>(),
             "long_lines": self.long_lines,
+            "cut_lines": self.cut_lines,
+            "documents": {"flagged": self.flagged_documents,
+                "oversize": self.oversize_documents},
             "records": {"read": self.records.records, "changed": self.records.changed,
+                "flagged": self.records.flagged,
                 "missing_field": self.records.missing_field, "bad": self.records.bad,
                 "too_long": self.records.too_long},
             "categories": cats,
@@ -310,7 +417,15 @@ impl Observer for Stats {
                     c.changed += 1;
                 }
                 c.bytes += ev.bytes_removed as u64;
+                self.cut_lines += u64::from(ev.cut);
             }
+        }
+        Ok(())
+    }
+    fn document(&mut self, ev: &DocEvent) -> io::Result<()> {
+        match ev.kind {
+            DocKind::Flagged => self.flagged_documents += 1,
+            DocKind::Oversize => self.oversize_documents += 1,
         }
         Ok(())
     }
@@ -323,8 +438,14 @@ pub enum ExplainFormat {
     /// or `NAME: record R, line L: ...` for JSON Lines; the line escaped.
     Text,
     /// One JSON object per removal, for audit trails kept beside shards:
-    /// `{"input", "record", "line", "rule", "category", "action", "bytes", "text"}` (`record`
-    /// is null for plain text; `text` is the line, invalid UTF-8 replaced).
+    /// `{"input", "record", "line", "rule", "category", "action", "bytes", "span", "text"}`
+    /// (`record` is null for plain text; `action` is `drop`, `cut` (a line after a cut
+    /// marker), `strip` or `pass-long-line`; `span` is `[start, end]`, the byte range removed:
+    /// offsets in the input for plain text, in the decoded field text for JSON Lines; a strip
+    /// gives `spans`, a list of them; `text` is the line, invalid UTF-8 replaced). A document
+    /// left unchanged by the cap or over the document cap is one object with `action` `flag`
+    /// or `pass-long-document`, its first `line`, its `lines`, `bytes` and the `removed_lines`
+    /// and `removed_bytes` the rules would have taken.
     Json,
 }
 
@@ -365,6 +486,7 @@ impl<'r, W: Write> Explain<'r, W> {
             write!(self.out, "{}:{}: ", self.name, ev.line_no)?;
         }
         let what = match ev.kind {
+            EventKind::Dropped if ev.cut => "cut",
             EventKind::Dropped => "dropped",
             EventKind::Changed => "changed",
             EventKind::LongLine => return writeln!(self.out, "passed (line longer than the cap)"),
@@ -377,11 +499,12 @@ impl<'r, W: Write> Explain<'r, W> {
 
     fn write_json(&mut self, ev: &Event<'_>) -> io::Result<()> {
         let (action, rule) = match ev.kind {
+            EventKind::Dropped if ev.cut => ("cut", Some(&self.rules[ev.rule])),
             EventKind::Dropped => ("drop", Some(&self.rules[ev.rule])),
             EventKind::Changed => ("strip", Some(&self.rules[ev.rule])),
             EventKind::LongLine => ("pass-long-line", None),
         };
-        let v = serde_json::json!({
+        let mut v = serde_json::json!({
             "input": self.name,
             "record": if ev.record > 0 { serde_json::Value::from(ev.record) } else { serde_json::Value::Null },
             "line": ev.line_no,
@@ -389,7 +512,54 @@ impl<'r, W: Write> Explain<'r, W> {
             "category": rule.map(|r| r.category.as_str()),
             "action": action,
             "bytes": ev.bytes_removed,
-            "text": String::from_utf8_lossy(ev.line),
+        });
+        if ev.kind == EventKind::Changed {
+            let spans: Vec<[u64; 2]> = ev
+                .spans
+                .iter()
+                .map(|s| [ev.offset + s.start as u64, ev.offset + s.end as u64])
+                .collect();
+            v["spans"] = serde_json::json!(spans);
+        } else if ev.kind == EventKind::Dropped {
+            v["span"] = serde_json::json!([ev.offset, ev.offset + ev.bytes_removed as u64]);
+        }
+        v["text"] = serde_json::Value::from(String::from_utf8_lossy(ev.line));
+        serde_json::to_writer(&mut self.out, &v)?;
+        writeln!(self.out)
+    }
+
+    fn write_document(&mut self, ev: &DocEvent) -> io::Result<()> {
+        let what = match ev.kind {
+            DocKind::Flagged => "flag",
+            DocKind::Oversize => "pass-long-document",
+        };
+        if self.format == ExplainFormat::Text {
+            if ev.record > 0 {
+                write!(self.out, "{}: record {}: ", self.name, ev.record)?;
+            } else {
+                write!(self.out, "{}:{}: ", self.name, ev.line_no)?;
+            }
+            return match ev.kind {
+                DocKind::Flagged => writeln!(
+                    self.out,
+                    "document left unchanged (the rules would remove {} of {} lines, {} of {} bytes)",
+                    ev.removed_lines, ev.lines, ev.removed_bytes, ev.bytes
+                ),
+                DocKind::Oversize => writeln!(
+                    self.out,
+                    "document longer than the document cap: line rules only"
+                ),
+            };
+        }
+        let v = serde_json::json!({
+            "input": self.name,
+            "record": if ev.record > 0 { serde_json::Value::from(ev.record) } else { serde_json::Value::Null },
+            "line": ev.line_no,
+            "action": what,
+            "lines": ev.lines,
+            "bytes": ev.bytes,
+            "removed_lines": ev.removed_lines,
+            "removed_bytes": ev.removed_bytes,
         });
         serde_json::to_writer(&mut self.out, &v)?;
         writeln!(self.out)
@@ -408,6 +578,9 @@ impl<W: Write> Observer for Explain<'_, W> {
             ExplainFormat::Text => self.write_text(ev),
             ExplainFormat::Json => self.write_json(ev),
         }
+    }
+    fn document(&mut self, ev: &DocEvent) -> io::Result<()> {
+        self.write_document(ev)
     }
 }
 

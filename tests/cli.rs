@@ -181,11 +181,15 @@ fn explain_names_line_rule_and_category_without_changing_output() {
     let plain = run(&[], ARTICLE);
     let o = run(
         &["--explain"],
-        b"ok\nAdvertisement\r\nsee \x1b\tDaesh* fled\n",
+        b"ok\nAdvertisement\r\nsee \x1b\tDaesh* fled\n*Daesh is a terrorist group banned in Russia\n",
     );
     let e = stderr(&o);
     let lines: Vec<&str> = e.lines().collect();
-    assert_eq!(lines.len(), 2, "{e}");
+    assert_eq!(lines.len(), 3, "{e}");
+    assert!(
+        lines[2].starts_with("<stdin>:4: dropped en.disclaimer."),
+        "{e}"
+    );
     assert!(lines[0].starts_with("<stdin>:2: dropped en.ad."), "{e}");
     assert!(lines[0].ends_with("(ad): Advertisement"), "{e}");
     assert!(

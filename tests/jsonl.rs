@@ -52,7 +52,8 @@ fn escapes_crlf_and_nested_fields_are_kept() {
 
 #[test]
 fn strip_rules_re_encode_only_the_changed_line() {
-    let rec = r#"{"text": "Units of Daesh* fled.\nAnother line."}"#;
+    // (the marker goes because its footnote is in the same record)
+    let rec = r#"{"text": "Units of Daesh* fled.\n*Daesh is a terrorist group banned in Russia\nAnother line."}"#;
     let o = run(&["--jsonl"], &jsonl(&[rec]));
     assert_eq!(
         String::from_utf8(o.stdout.clone()).unwrap(),

@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod documents;
 mod fixtures;
 mod grep_compat;
 mod jsonl;

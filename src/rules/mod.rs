@@ -15,12 +15,19 @@
 //! rule      = ID ws CATEGORY ws KIND { "," OPTION } ws PATTERN
 //! KIND      = "line" | "prefix" | "suffix" | "contains" | "regex"
 //! OPTION    = "case" | "strip" | "max-chars=" N | "max-words=" N
+//!           | "head=" N | "tail=" N | "cut" | "footnote" | "site=" HOST
 //! ID        = 1*( ALNUM | "_" | "." | "-" )
 //! CATEGORY  = "crosslink" | "promo" | "ad" | "disclaimer" | "widget" | a declared NAME
 //! ```
 //!
 //! `PATTERN` is the rest of the line with surrounding blanks removed. Literal patterns know
 //! three escapes: `\\`, `\s` (a space) and `\t`. See the README for the meaning of each kind.
+//!
+//! The document options (`head=`, `tail=`, `cut`, `footnote`, `site=`) scope a rule to part of
+//! a document or to one site, or give it a document-wide effect; [`crate::document`] says what
+//! a document is and applies them. They are checked here for consistency: `cut` needs `tail=N`
+//! (an end-of-article marker is only trusted near the end), `cut` and `footnote` are drop
+//! actions and so exclude `strip`, and `head=` and `tail=` exclude each other.
 
 mod parse;
 
@@ -96,6 +103,59 @@ impl fmt::Display for Origin {
     }
 }
 
+impl RuleSpec {
+    /// True when the rule needs whole documents: a zone (`head=`/`tail=`), `cut` or `footnote`.
+    /// (`site=` alone does not: a run's or a record's site is known before its first line.)
+    pub fn is_document_rule(&self) -> bool {
+        self.head.is_some() || self.tail.is_some() || self.cut || self.footnote
+    }
+}
+
+/// True when `site` (a lowercase host) is `rule_site` or one of its subdomains.
+///
+/// ```
+/// use dechaff::rules::site_matches;
+/// assert!(site_matches("news.example.com", "example.com"));
+/// assert!(site_matches("example.com", "example.com"));
+/// assert!(!site_matches("badexample.com", "example.com"));
+/// ```
+pub fn site_matches(site: &str, rule_site: &str) -> bool {
+    site == rule_site
+        || (site.len() > rule_site.len()
+            && site.ends_with(rule_site)
+            && site.as_bytes()[site.len() - rule_site.len() - 1] == b'.')
+}
+
+/// The host of a URL, lowercased, without `www.`, port or user: what a JSON Lines record's
+/// `url` field gives as its site. `None` when there is no host.
+///
+/// ```
+/// use dechaff::rules::url_host;
+/// assert_eq!(url_host("https://WWW.Example.com:443/a/b?c").as_deref(), Some("example.com"));
+/// assert_eq!(url_host("news.example.org/story").as_deref(), Some("news.example.org"));
+/// assert_eq!(url_host(""), None);
+/// ```
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = url.trim();
+    let rest = match rest.find("://") {
+        Some(i) => &rest[i + 3..],
+        None => rest.strip_prefix("//").unwrap_or(rest),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let auth = &rest[..end];
+    let auth = auth.rsplit_once('@').map_or(auth, |(_, h)| h);
+    let host = match auth.rfind(':') {
+        Some(i) if !auth.starts_with('[') || auth[..i].ends_with(']') => &auth[..i],
+        _ => auth,
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = host
+        .strip_prefix("www.")
+        .map(str::to_string)
+        .unwrap_or(host);
+    (!host.is_empty() && host.contains(|c: char| c.is_ascii_alphanumeric())).then_some(host)
+}
+
 /// One parsed, validated rule, not yet compiled.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleSpec {
@@ -115,6 +175,17 @@ pub struct RuleSpec {
     pub max_chars: Option<usize>,
     /// Apply only to lines of at most this many words.
     pub max_words: Option<usize>,
+    /// `head=N`: apply only to the first N lines of a document.
+    pub head: Option<usize>,
+    /// `tail=N`: apply only to the last N lines of a document.
+    pub tail: Option<usize>,
+    /// `cut`: a matched line and every line after it in its document are dropped.
+    pub cut: bool,
+    /// `footnote`: when the rule drops a footnote line, the markers it explains (`Name*`) are
+    /// stripped from the rest of the document.
+    pub footnote: bool,
+    /// `site=HOST`: apply only to documents of this site (lowercase host) or its subdomains.
+    pub site: Option<String>,
     /// Where the rule was defined.
     pub origin: Origin,
 }

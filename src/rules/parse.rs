@@ -158,11 +158,17 @@ fn parse_rule(body: &str, origin: Origin, categories: &[String]) -> Result<RuleS
         action: Action::Drop,
         max_chars: None,
         max_words: None,
+        head: None,
+        tail: None,
+        cut: false,
+        footnote: false,
+        site: None,
         origin,
     };
     for opt in parts {
         apply_option(&mut spec, opt, &at)?;
     }
+    check_document_options(&spec, &at)?;
     let pattern = rest.trim_end_matches([' ', '\t']);
     if pattern.is_empty() {
         return Err(Error::rule(at, format!("rule '{id}' has no pattern")));
@@ -189,6 +195,11 @@ fn apply_option(spec: &mut RuleSpec, opt: &str, at: &str) -> Result<()> {
         None if opt == "strip" => spec.action = Action::Strip,
         Some(("max-chars", v)) => spec.max_chars = Some(number(v, "max-chars")?),
         Some(("max-words", v)) => spec.max_words = Some(number(v, "max-words")?),
+        Some(("head", v)) => spec.head = Some(number(v, "head")?),
+        Some(("tail", v)) => spec.tail = Some(number(v, "tail")?),
+        None if opt == "cut" => spec.cut = true,
+        None if opt == "footnote" => spec.footnote = true,
+        Some(("site", v)) => spec.site = Some(site_host(v, at)?),
         _ if opt.is_empty() => {
             return Err(Error::rule(
                 at,
@@ -199,10 +210,61 @@ fn apply_option(spec: &mut RuleSpec, opt: &str, at: &str) -> Result<()> {
             return Err(Error::rule(
                 at,
                 format!(
-                    "unknown option '{opt}' (expected case, strip, max-chars=N or max-words=N)"
+                    "unknown option '{opt}' (expected case, strip, max-chars=N, max-words=N, head=N, tail=N, cut, footnote or site=HOST)"
                 ),
             ));
         }
+    }
+    Ok(())
+}
+
+/// Validates a `site=` value: a bare host name, stored lowercase.
+fn site_host(v: &str, at: &str) -> Result<String> {
+    let ok = !v.is_empty()
+        && !v.starts_with(['.', '-'])
+        && !v.ends_with(['.', '-'])
+        && v.contains(|c: char| c.is_ascii_alphanumeric())
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
+    if !ok {
+        return Err(Error::rule(
+            at,
+            format!("option 'site' needs a host name such as example.com, got '{v}'"),
+        ));
+    }
+    // As a record's site is read from its URL: lowercase, without "www.".
+    let host = v.to_ascii_lowercase();
+    Ok(host
+        .strip_prefix("www.")
+        .map(str::to_string)
+        .unwrap_or(host))
+}
+
+/// The combinations of document options that make sense.
+fn check_document_options(spec: &RuleSpec, at: &str) -> Result<()> {
+    let id = &spec.id;
+    let fail = |m: String| Err(Error::rule(at, m));
+    if spec.head.is_some() && spec.tail.is_some() {
+        return fail(format!(
+            "rule '{id}': 'head=' and 'tail=' exclude each other (write two rules)"
+        ));
+    }
+    if spec.cut && spec.tail.is_none() {
+        return fail(format!(
+            "rule '{id}': 'cut' needs 'tail=N' (an end marker is only trusted in the last N lines)"
+        ));
+    }
+    for (set, name) in [(spec.cut, "cut"), (spec.footnote, "footnote")] {
+        if set && spec.action == Action::Strip {
+            return fail(format!(
+                "rule '{id}': '{name}' drops lines and cannot be combined with 'strip'"
+            ));
+        }
+    }
+    if spec.cut && spec.footnote {
+        return fail(format!(
+            "rule '{id}': 'cut' and 'footnote' cannot be combined"
+        ));
     }
     Ok(())
 }
@@ -278,6 +340,11 @@ pub fn grep_specs<'a>(
                 action: Action::Drop,
                 max_chars: None,
                 max_words: None,
+                head: None,
+                tail: None,
+                cut: false,
+                footnote: false,
+                site: None,
                 origin: Origin { source, line },
             }
         })
@@ -379,6 +446,57 @@ mod tests {
         assert!(err("@categry foo").contains("unknown directive '@categry'"));
         assert!(err("@category").contains("needs a name"));
         assert!(err("@category a b").contains("unexpected text"));
+    }
+
+    #[test]
+    fn document_options_parse() {
+        let s = one("x crosslink line,tail=5,cut Comments");
+        assert_eq!((s.tail, s.cut, s.head), (Some(5), true, None));
+        assert!(s.is_document_rule());
+        let s = one("x disclaimer regex,footnote,max-chars=300 ^\\*.*banned");
+        assert!(s.footnote && s.is_document_rule());
+        let s = one("x ad line,head=3,site=News.Example.COM Top");
+        assert_eq!(s.head, Some(3));
+        assert_eq!(s.site.as_deref(), Some("news.example.com"));
+        let s = one("x ad line,site=WWW.example.com Top");
+        assert!(!s.is_document_rule());
+        assert_eq!(s.site.as_deref(), Some("example.com"));
+    }
+
+    #[test]
+    fn document_option_errors_name_file_line_and_problem() {
+        assert_eq!(
+            err("x ad line,head=0 y"),
+            "t.rules:1: option 'head' needs a positive whole number, got '0'"
+        );
+        assert!(
+            err("x ad line,tail=-2 y")
+                .contains("option 'tail' needs a positive whole number, got '-2'")
+        );
+        assert!(err("x ad line,tail= y").contains("got ''"));
+        assert_eq!(
+            err("x ad line,cut Comments"),
+            "t.rules:1: rule 'x': 'cut' needs 'tail=N' (an end marker is only trusted in the last N lines)"
+        );
+        assert!(
+            err("x ad line,head=2,tail=2 y").contains("'head=' and 'tail=' exclude each other")
+        );
+        assert!(
+            err("x ad line,tail=2,cut,strip y")
+                .contains("'cut' drops lines and cannot be combined with 'strip'")
+        );
+        assert!(err("x ad regex,footnote,strip y").contains("'footnote' drops lines"));
+        assert!(
+            err("x ad line,tail=2,cut,footnote y")
+                .contains("'cut' and 'footnote' cannot be combined")
+        );
+        assert!(
+            err("x ad line,site=http://a.com/ y").contains(
+                "option 'site' needs a host name such as example.com, got 'http://a.com/'"
+            )
+        );
+        assert!(err("x ad line,site= y").contains("got ''"));
+        assert!(err("x ad line,zone=3 y").contains("unknown option 'zone=3'"));
     }
 
     #[test]

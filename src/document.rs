@@ -1,0 +1,978 @@
+//! Documents: the unit that zones, cuts, footnote pairing and the removal cap work on.
+//!
+//! Line rules judge each line alone. Some chaff can only be told by where it stands in an
+//! article or by what else the article holds: an end-of-article marker ("Comments", "Related
+//! stories") is chaff in the last lines and a subhead elsewhere; the `*` after "Daesh" is a
+//! footnote marker only when the article carries the footnote; and a rule set that would remove
+//! most of an article has misfired. So the filter can also see whole *documents*:
+//!
+//! - text mode: one input file (the default), a NUL-separated piece (`-z`, [`Boundary::Nul`]),
+//!   or the lines between separator lines (`--doc-sep LINE`, [`Boundary::Separator`]);
+//! - JSON Lines: the cleaned field of one record.
+//!
+//! # What the document pass does
+//!
+//! 1. Every line gets its verdict from the matcher with its position set in the [`Scratch`]
+//!    (lines from the start and from the end, and the document's site), so `head=N`, `tail=N`
+//!    and `site=HOST` rules apply exactly where they are scoped. Only the lines within the
+//!    largest head and tail zone of the loaded rules are judged one by one; the lines between
+//!    are scanned as one chunk, as the line path does, with no position (no zone rule can apply
+//!    there).
+//! 2. **cut**: the first line dropped by a `cut` rule (which always has `tail=N`) and every line
+//!    after it are dropped. Lines after the marker report as cut by that rule. Lines longer
+//!    than the line cap still pass unchecked.
+//! 3. **footnote pairing**: for every line dropped by a `footnote` rule (also one later cut), its
+//!    leading marker (`*`, `**`, `***`) and the names it explains are read: the name after the
+//!    marker ("*Daesh, also known as IS/ISIS/ISIL/Islamic State, is ..." gives "Daesh"), the
+//!    aliases after "also known as" or in brackets right after the name ("IS", "ISIS", "ISIL",
+//!    "Islamic State"). In the document's kept and changed lines, the marker right after one of
+//!    those names (an optional closing quote or bracket between) is stripped: "Daesh*" →
+//!    "Daesh", `"Azov"*` → `"Azov"`. The marker must be exactly the footnote's (`Daesh**` is
+//!    left alone by a `*` footnote) and must not be followed by a letter or digit. A footnote
+//!    whose text after the marker starts with a lowercase letter ("*banned in Russia", the
+//!    Russian "*запрещена в России") names nothing: it completes the marked word's sentence,
+//!    so then the marker is stripped after any word. A footnote whose name is more than six
+//!    words (no comma, bracket or verb ends it) pairs with nothing, and a marker with no
+//!    footnote in its document stays: precision first.
+//! 4. **the cap** (`--max-removed SHARE`): when the removals would take more than SHARE of the
+//!    document's non-blank lines, or of its bytes, the document is written unchanged and
+//!    reported as flagged: that much chaff means a rule misfired or the document is not an
+//!    article. Documents of fewer than [`CAP_MIN_LINES`] non-blank lines are never flagged:
+//!    their share says nothing (a one-line "Advertisement" document is all chaff and goes).
+//!
+//! # Bounded memory
+//!
+//! A text document is buffered whole, up to [`DocumentConfig::max_doc`] bytes
+//! ([`DEFAULT_MAX_DOC`]). A longer one is reported once ([`DocKind::Oversize`]) and handled by
+//! the line path: its buffered part and the rest of it are judged by the line rules alone (no
+//! zones, cut, pairing or cap), streaming. A JSON Lines record is capped by its own limit; a
+//! field longer than `max_doc` is likewise judged by line rules only.
+//!
+//! # Threads
+//!
+//! With document rules active, `-j N` keeps its meaning only where documents are large: a file
+//! (one document) over the cap goes to the parallel line driver, whose output equals one
+//! thread's. Documents within the cap, and all `-z`/`--doc-sep` input, are judged on one
+//! thread, which keeps the output identical for every `-j` by construction.
+//!
+//! # The fast path
+//!
+//! With no document rule loaded (`head=`, `tail=`, `cut`, `footnote`), no cap and no `-z` or
+//! `--doc-sep`, text runs on the line path exactly as before: nothing is buffered beyond the
+//! line buffer. (`site=` alone does not need documents: the site of a text run is fixed.)
+
+use std::io::{self, Read, Write};
+
+use memchr::{memchr, memchr_iter};
+
+use crate::filter::{Cursor, Filter, OutputMode, RunError};
+use crate::frame::{Chunker, Piece};
+use crate::matcher::{Matcher, RuleId, RuleInfo, Scratch, Span, Verdict, trim_bounds};
+use crate::report::{DocEvent, DocKind, Event, EventKind, Observer};
+
+/// The default cap on a buffered document: 4 MiB.
+pub const DEFAULT_MAX_DOC: usize = 4 << 20;
+
+/// Documents with fewer non-blank lines than this are never flagged by the removal cap.
+pub const CAP_MIN_LINES: usize = 3;
+
+/// How text input is split into documents.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Boundary {
+    /// Each input is one document.
+    #[default]
+    File,
+    /// Documents end at a NUL byte (`-z`), which also ends their last line; the NUL is kept.
+    Nul,
+    /// A line whose content (without `\n` or `\r\n`) is exactly these bytes separates
+    /// documents (`--doc-sep`). Separator lines are kept and belong to no document.
+    Separator(Vec<u8>),
+}
+
+/// Settings of the document pass.
+#[derive(Debug, Clone)]
+pub struct DocumentConfig {
+    /// Where documents end in text input.
+    pub boundary: Boundary,
+    /// Longer documents are judged by line rules only (counted as oversize).
+    pub max_doc: usize,
+    /// Leave a document unchanged (and flag it) when the rules would remove more than this
+    /// share (0 to 1) of its non-blank lines or of its bytes.
+    pub max_removed: Option<f64>,
+    /// The site of text input (`--site`), for `site=` rules.
+    pub site: Option<String>,
+}
+
+impl Default for DocumentConfig {
+    fn default() -> Self {
+        DocumentConfig {
+            boundary: Boundary::File,
+            max_doc: DEFAULT_MAX_DOC,
+            max_removed: None,
+            site: None,
+        }
+    }
+}
+
+/// Parses a `--max-removed` value: a share such as `0.5` or a percentage such as `50%`, more
+/// than 0 and at most 1 (100%).
+///
+/// ```
+/// use dechaff::document::parse_share;
+/// assert_eq!(parse_share("0.5"), Ok(0.5));
+/// assert_eq!(parse_share("40%"), Ok(0.4));
+/// assert!(parse_share("0").is_err());
+/// assert!(parse_share("150%").is_err());
+/// ```
+pub fn parse_share(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let v = match t.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|x| x / 100.0),
+        None => t.parse::<f64>(),
+    };
+    match v {
+        Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
+        _ => Err(format!(
+            "expected a share such as 0.5 or 50% (more than 0, at most 1), got '{s}'"
+        )),
+    }
+}
+
+/// The document facts of a rule set: the largest zones and whether any rule needs documents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Zones {
+    /// The largest `head=N`.
+    pub head: usize,
+    /// The largest `tail=N`.
+    pub tail: usize,
+    /// True when some rule has `head=`, `tail=`, `cut` or `footnote`.
+    pub any: bool,
+    /// True when some rule has `site=`.
+    pub sites: bool,
+}
+
+impl Zones {
+    /// The zones of `rules`.
+    pub fn of(rules: &[RuleInfo]) -> Zones {
+        let mut z = Zones::default();
+        for r in rules {
+            z.head = z.head.max(r.head.unwrap_or(0));
+            z.tail = z.tail.max(r.tail.unwrap_or(0));
+            z.any |= r.head.is_some() || r.tail.is_some() || r.cut || r.footnote;
+            z.sites |= r.site.is_some();
+        }
+        z
+    }
+}
+
+/// One line of a document: byte offsets into the document's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Line {
+    pub start: usize,
+    pub content_end: usize,
+    pub end: usize,
+    /// Longer than the line cap: passed through unchecked.
+    pub long: bool,
+}
+
+/// What becomes of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fate {
+    Keep,
+    /// Longer than the line cap: kept unchecked.
+    Long,
+    Drop(RuleId),
+    /// After a cut marker: dropped because of this cut rule.
+    Cut(RuleId),
+    /// Spans removed: the new content is `arena[text.0..text.1]`, the spans (in the line's
+    /// coordinates) `spans[spans.0..spans.1]`.
+    Change {
+        rule: RuleId,
+        text: (usize, usize),
+        spans: (usize, usize),
+    },
+}
+
+/// A footnote read from a dropped footnote line.
+struct Note {
+    rule: RuleId,
+    marker: usize,
+    /// The names it explains; empty: any word (a nameless footnote).
+    names: Vec<Vec<u8>>,
+}
+
+/// Reusable buffers for judging documents; one per thread.
+#[derive(Default)]
+pub(crate) struct DocWork {
+    pub scratch: Scratch,
+    pub lines: Vec<Line>,
+    pub fates: Vec<Fate>,
+    pub arena: Vec<u8>,
+    pub spans: Vec<Span>,
+    notes: Vec<Note>,
+    marks: Vec<Span>,
+    merged: Vec<Span>,
+}
+
+/// The outcome of judging one document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    /// Left unchanged because of the cap.
+    pub flagged: bool,
+    /// Something was dropped or changed (and the document is not flagged).
+    pub changed: bool,
+    /// Lines the rules remove (counted only when there is a cap).
+    pub removed_lines: usize,
+    /// Bytes the rules remove (counted only when there is a cap).
+    pub removed_bytes: usize,
+}
+
+/// Splits `text` into lines at `\n`; lines starting at an offset in `long_starts` (sorted) are
+/// marked long.
+pub(crate) fn split_lines(text: &[u8], long_starts: &[usize], out: &mut Vec<Line>) {
+    out.clear();
+    let mut ls = 0;
+    let mut longs = long_starts.iter().peekable();
+    while ls < text.len() {
+        let le = memchr(b'\n', &text[ls..]).map_or(text.len(), |i| ls + i + 1);
+        let mut ce = le;
+        if ce > ls && text[ce - 1] == b'\n' {
+            ce -= 1;
+            if ce > ls && text[ce - 1] == b'\r' {
+                ce -= 1;
+            }
+        }
+        while longs.next_if(|&&s| s < ls).is_some() {}
+        let long = longs.next_if(|&&s| s < le).is_some();
+        out.push(Line {
+            start: ls,
+            content_end: ce,
+            end: le,
+            long,
+        });
+        ls = le;
+    }
+}
+
+/// Judges one document (`text`, already split into `work.lines`) into `work.fates`.
+/// `whole == false` (a document over the cap) applies line rules only. `scan` lets the lines
+/// between the zones be scanned as one chunk (their bounds must then be `\n`-split, as
+/// [`split_lines`] gives).
+pub(crate) fn judge(
+    matcher: &Matcher,
+    zones: Zones,
+    max_removed: Option<f64>,
+    text: &[u8],
+    work: &mut DocWork,
+    whole: bool,
+    scan: bool,
+) -> Outcome {
+    let n = work.lines.len();
+    work.fates.clear();
+    work.fates.resize(n, Fate::Keep);
+    work.arena.clear();
+    work.spans.clear();
+    let (head, tail) = if whole {
+        (zones.head, zones.tail)
+    } else {
+        (0, 0)
+    };
+    let mid_from = head.min(n);
+    let mid_to = n.saturating_sub(tail).max(mid_from);
+    // The zones, line by line, with their positions.
+    for i in (0..mid_from).chain(mid_to..n) {
+        work.scratch.set_position(i, n - 1 - i);
+        judge_line(matcher, text, work, i);
+    }
+    work.scratch.clear_position();
+    if scan && mid_from < mid_to {
+        let base = work.lines[mid_from].start;
+        let chunk = &text[base..work.lines[mid_to - 1].end];
+        let DocWork {
+            scratch,
+            lines,
+            fates,
+            arena,
+            spans,
+            ..
+        } = work;
+        let mut k = mid_from;
+        let _ = matcher.scan(chunk, scratch, |ls, _ce, _le, v, sc| {
+            while lines[k].start < base + ls {
+                k += 1;
+            }
+            if !lines[k].long {
+                fates[k] = fate_of(v, sc, arena, spans);
+            }
+            Ok::<(), ()>(())
+        });
+    } else {
+        for i in mid_from..mid_to {
+            judge_line(matcher, text, work, i);
+        }
+    }
+    for (l, f) in work.lines.iter().zip(work.fates.iter_mut()) {
+        if l.long {
+            *f = Fate::Long;
+        }
+    }
+    if whole && zones.any {
+        let rules = matcher.rules();
+        pair_footnotes(rules, text, work);
+        if let Some(k) = work
+            .fates
+            .iter()
+            .position(|f| matches!(f, Fate::Drop(r) if rules[*r].cut))
+        {
+            let Fate::Drop(r) = work.fates[k] else {
+                unreachable!()
+            };
+            for f in &mut work.fates[k + 1..] {
+                if *f != Fate::Long {
+                    *f = Fate::Cut(r);
+                }
+            }
+        }
+    }
+    let mut out = Outcome {
+        changed: work
+            .fates
+            .iter()
+            .any(|f| !matches!(f, Fate::Keep | Fate::Long)),
+        ..Outcome::default()
+    };
+    let Some(share) = max_removed.filter(|_| whole && out.changed) else {
+        return out;
+    };
+    let mut nonblank = 0;
+    let mut removed_nonblank = 0;
+    for (l, f) in work.lines.iter().zip(&work.fates) {
+        let (a, b) = trim_bounds(&text[l.start..l.content_end]);
+        let blank = a >= b;
+        nonblank += usize::from(!blank);
+        match *f {
+            Fate::Keep | Fate::Long => {}
+            Fate::Drop(_) | Fate::Cut(_) => {
+                out.removed_lines += 1;
+                removed_nonblank += usize::from(!blank);
+                out.removed_bytes += l.end - l.start;
+            }
+            Fate::Change { text: (s, e), .. } => {
+                out.removed_bytes += (l.content_end - l.start) - (e - s);
+            }
+        }
+    }
+    if nonblank >= CAP_MIN_LINES
+        && (removed_nonblank as f64 > share * nonblank as f64
+            || out.removed_bytes as f64 > share * text.len() as f64)
+    {
+        out.flagged = true;
+        out.changed = false;
+    }
+    out
+}
+
+fn judge_line(matcher: &Matcher, text: &[u8], work: &mut DocWork, i: usize) {
+    let l = work.lines[i];
+    if l.long {
+        return;
+    }
+    let v = matcher.verdict(&text[l.start..l.content_end], &mut work.scratch);
+    work.fates[i] = fate_of(v, &work.scratch, &mut work.arena, &mut work.spans);
+}
+
+fn fate_of(v: Verdict, sc: &Scratch, arena: &mut Vec<u8>, spans: &mut Vec<Span>) -> Fate {
+    match v {
+        Verdict::Keep => Fate::Keep,
+        Verdict::Drop(r) => Fate::Drop(r),
+        Verdict::Strip => {
+            let t0 = arena.len();
+            arena.extend_from_slice(sc.stripped());
+            let s0 = spans.len();
+            spans.extend_from_slice(sc.spans());
+            Fate::Change {
+                rule: sc.spans()[0].rule,
+                text: (t0, arena.len()),
+                spans: (s0, spans.len()),
+            }
+        }
+    }
+}
+
+/// Reads the marker and names of a footnote line; `None` when it has no leading marker or
+/// names something too long to be a name.
+fn read_note(rule: RuleId, content: &[u8]) -> Option<Note> {
+    let (a, b) = trim_bounds(content);
+    let t = &content[a..b];
+    let marker = t.iter().take_while(|&&c| c == b'*').count();
+    if marker == 0 || marker > 3 {
+        return None;
+    }
+    let rest = String::from_utf8_lossy(&t[marker..]);
+    let rest = rest.trim_start_matches([' ', '\t', '-', '–', '—', '\u{a0}']);
+    let first = rest.chars().next()?;
+    if first.is_lowercase() {
+        return Some(Note {
+            rule,
+            marker,
+            names: Vec::new(),
+        });
+    }
+    let mut names = Vec::new();
+    let end = name_end(rest);
+    let name = rest[..end]
+        .trim()
+        .trim_matches(['"', '“', '”', '«', '»', '\'']);
+    if !is_name(name) {
+        return None;
+    }
+    names.push(name.as_bytes().to_vec());
+    // Aliases: in brackets right after the name, or after "also known as".
+    let after = &rest[end..];
+    let mut alias_lists = Vec::new();
+    if let Some(inner) = after.trim_start().strip_prefix('(') {
+        alias_lists.push(&inner[..inner.find(')').unwrap_or(inner.len())]);
+    }
+    if let Some(i) = rest.find("also known as ") {
+        let list = &rest[i + "also known as ".len()..];
+        alias_lists.push(&list[..name_end(list)]);
+    }
+    for list in alias_lists {
+        for alias in list.split(['/', ',', ';']).flat_map(|s| s.split(" or ")) {
+            let alias = alias.trim().trim_matches(['"', '“', '”', '«', '»', '\'']);
+            if is_name(alias) && !names.iter().any(|n| n == alias.as_bytes()) {
+                names.push(alias.as_bytes().to_vec());
+            }
+        }
+    }
+    Some(Note {
+        rule,
+        marker,
+        names,
+    })
+}
+
+/// Where a name ends: at a comma, bracket, colon, semicolon, dash or a verb after it.
+fn name_end(s: &str) -> usize {
+    let mut end = s
+        .find([',', '(', ')', ';', ':', '—', '–'])
+        .unwrap_or(s.len());
+    for stop in [" is ", " are ", " was ", " were ", " has ", " - "] {
+        if let Some(i) = s[..end].find(stop) {
+            end = i;
+        }
+    }
+    end
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 60 && s.split_whitespace().count() <= 6
+}
+
+/// The last character of `s` (UTF-8), if any.
+fn last_char(s: &[u8]) -> Option<char> {
+    let mut i = s.len().checked_sub(1)?;
+    while i > 0 && s.len() - i < 4 && (s[i] & 0xC0) == 0x80 {
+        i -= 1;
+    }
+    std::str::from_utf8(&s[i..]).ok()?.chars().next_back()
+}
+
+/// Strips the markers of the footnotes dropped in this document from its kept lines.
+fn pair_footnotes(rules: &[RuleInfo], text: &[u8], work: &mut DocWork) {
+    work.notes.clear();
+    for (l, f) in work.lines.iter().zip(&work.fates) {
+        if let Fate::Drop(r) = *f
+            && rules[r].footnote
+            && let Some(note) = read_note(r, &text[l.start..l.content_end])
+        {
+            work.notes.push(note);
+        }
+    }
+    if work.notes.is_empty() {
+        return;
+    }
+    for i in 0..work.lines.len() {
+        let l = work.lines[i];
+        let line = &text[l.start..l.content_end];
+        let old = match work.fates[i] {
+            Fate::Keep => (0, 0),
+            Fate::Change { spans, .. } => spans,
+            _ => continue,
+        };
+        if memchr(b'*', line).is_none() {
+            continue;
+        }
+        work.marks.clear();
+        let mut mark_rule = None;
+        let mut p = 0;
+        while let Some(j) = memchr(b'*', &line[p..]) {
+            let s = p + j;
+            let e = s + line[s..].iter().take_while(|&&c| c == b'*').count();
+            p = e;
+            if line[e..]
+                .utf8_chunks()
+                .next()
+                .and_then(|c| c.valid().chars().next())
+                .is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            let inside = work.spans[old.0..old.1]
+                .iter()
+                .any(|sp| sp.start < e && s < sp.end);
+            if inside {
+                continue;
+            }
+            // An optional closing quote or bracket between the name and the marker.
+            let mut before = &line[..s];
+            for close in ["\"", "”", "»", ")", "'", "’"] {
+                if let Some(b) = before.strip_suffix(close.as_bytes()) {
+                    before = b;
+                    break;
+                }
+            }
+            let hit = work.notes.iter().find(|n| {
+                n.marker == e - s
+                    && if n.names.is_empty() {
+                        last_char(before).is_some_and(char::is_alphanumeric)
+                    } else {
+                        n.names.iter().any(|name| {
+                            before.ends_with(name)
+                                && !last_char(&before[..before.len() - name.len()])
+                                    .is_some_and(char::is_alphanumeric)
+                        })
+                    }
+            });
+            if let Some(n) = hit {
+                mark_rule.get_or_insert(n.rule);
+                work.marks.push(Span {
+                    start: s,
+                    end: e,
+                    rule: n.rule,
+                });
+            }
+        }
+        if mark_rule.is_none() {
+            continue;
+        }
+        work.merged.clear();
+        work.merged.extend_from_slice(&work.spans[old.0..old.1]);
+        work.merged.extend_from_slice(&work.marks);
+        work.merged.sort_unstable_by_key(|s| (s.start, s.end));
+        let t0 = work.arena.len();
+        let mut at = 0;
+        for sp in &work.merged {
+            work.arena.extend_from_slice(&line[at..sp.start]);
+            at = sp.end;
+        }
+        work.arena.extend_from_slice(&line[at..]);
+        let s0 = work.spans.len();
+        work.spans.extend_from_slice(&work.merged);
+        // As for strip rules: the rule of the first span is the one reported.
+        work.fates[i] = Fate::Change {
+            rule: work.merged[0].rule,
+            text: (t0, work.arena.len()),
+            spans: (s0, work.spans.len()),
+        };
+    }
+}
+
+/// Reports a judged document's line events (or its flag) to `obs`. `at` holds the line number
+/// and byte offset of the document's first line; `record` is the JSON Lines record number or 0.
+pub(crate) fn report<O: Observer + ?Sized>(
+    text: &[u8],
+    work: &DocWork,
+    outcome: &Outcome,
+    at: Cursor,
+    record: u64,
+    obs: &mut O,
+) -> io::Result<()> {
+    if outcome.flagged {
+        obs.document(&DocEvent {
+            kind: DocKind::Flagged,
+            record,
+            line_no: at.line + 1,
+            offset: at.byte,
+            lines: work.lines.len() as u64,
+            bytes: text.len() as u64,
+            removed_lines: outcome.removed_lines as u64,
+            removed_bytes: outcome.removed_bytes as u64,
+        })?;
+    }
+    for (i, (l, f)) in work.lines.iter().zip(&work.fates).enumerate() {
+        let line_no = at.line + i as u64 + 1;
+        let offset = at.byte + l.start as u64;
+        let content = &text[l.start..l.content_end];
+        let (kind, rule, bytes_removed, spans, cut): (_, _, _, &[Span], _) = match *f {
+            Fate::Keep => continue,
+            Fate::Long => {
+                let mut ev = Event::long_line(line_no);
+                ev.record = record;
+                ev.offset = offset;
+                obs.event(&ev)?;
+                continue;
+            }
+            _ if outcome.flagged => continue,
+            Fate::Drop(r) => (EventKind::Dropped, r, l.end - l.start, &[], false),
+            Fate::Cut(r) => (EventKind::Dropped, r, l.end - l.start, &[], true),
+            Fate::Change {
+                rule,
+                text: (s, e),
+                spans: (a, b),
+            } => (
+                EventKind::Changed,
+                rule,
+                content.len() - (e - s),
+                &work.spans[a..b],
+                false,
+            ),
+        };
+        obs.event(&Event {
+            line_no,
+            record,
+            line: content,
+            kind,
+            rule,
+            bytes_removed,
+            offset,
+            spans,
+            cut,
+        })?;
+    }
+    Ok(())
+}
+
+/// Writes a judged text document.
+fn write_doc<W: Write + ?Sized>(
+    text: &[u8],
+    work: &DocWork,
+    outcome: &Outcome,
+    mode: OutputMode,
+    out: &mut W,
+) -> io::Result<()> {
+    if outcome.flagged || !outcome.changed {
+        if mode == OutputMode::Kept {
+            out.write_all(text)?;
+        }
+        return Ok(());
+    }
+    let mut from = 0; // kept bytes from here are not yet written (Kept mode)
+    for (l, f) in work.lines.iter().zip(&work.fates) {
+        match (*f, mode) {
+            (Fate::Keep | Fate::Long, _) => {}
+            (Fate::Drop(_) | Fate::Cut(_), OutputMode::Kept) => {
+                out.write_all(&text[from..l.start])?;
+                from = l.end;
+            }
+            (Fate::Change { text: (s, e), .. }, OutputMode::Kept) => {
+                out.write_all(&text[from..l.start])?;
+                out.write_all(&work.arena[s..e])?;
+                from = l.content_end;
+            }
+            (_, OutputMode::Removed) => out.write_all(&text[l.start..l.end])?,
+        }
+    }
+    if mode == OutputMode::Kept {
+        out.write_all(&text[from..])?;
+    }
+    Ok(())
+}
+
+/// What [`Filter::run_documents`] leaves to its caller: an input that is one document over
+/// the cap, whose rest (`rest`, then `reader`) can go to the parallel line driver.
+pub(crate) struct Handoff<R> {
+    pub rest: Vec<u8>,
+    pub reader: R,
+    pub at: Cursor,
+}
+
+impl Filter<'_> {
+    /// The text document driver: frames `input` into documents and judges each (see the
+    /// module docs). With `handoff`, an input that is one document over the cap is returned
+    /// half-read once the buffered part is written, for the caller's parallel line driver.
+    pub(crate) fn run_documents<R: Read, W: Write + ?Sized, O: Observer + ?Sized>(
+        &self,
+        input: R,
+        out: &mut W,
+        obs: &mut O,
+        handoff: bool,
+    ) -> Result<Option<Handoff<R>>, RunError> {
+        let numbered = obs.wants_line_numbers();
+        let mut d = Docs {
+            filter: self,
+            config: self.documents(),
+            zones: Zones::of(self.matcher().rules()),
+            out,
+            obs,
+            numbered,
+            work: DocWork::default(),
+            buf: Vec::new(),
+            long_starts: Vec::new(),
+            over: false,
+            in_long: false,
+            last_nl: true,
+            at: Cursor::default(),
+        };
+        d.work.scratch.set_site(d.config.site.as_deref());
+        let file = d.config.boundary == Boundary::File;
+        let mut chunker = Chunker::new(input, self.config().max_line);
+        loop {
+            let piece = match chunker.next() {
+                Ok(p) => p,
+                Err(e) => {
+                    // Nothing read is lost: the unfinished document goes out by line rules.
+                    d.flush_unfinished().map_err(RunError::Write)?;
+                    return Err(RunError::Read(e));
+                }
+            };
+            match piece {
+                None => break,
+                Some(Piece::Lines(chunk)) => d.lines(chunk).map_err(RunError::Write)?,
+                Some(Piece::Long { bytes, end }) => d.long(bytes, end).map_err(RunError::Write)?,
+            }
+            if handoff && file && d.over && !d.in_long {
+                let (rest, reader) = chunker.into_parts();
+                return Ok(Some(Handoff {
+                    rest,
+                    reader,
+                    at: d.at,
+                }));
+            }
+        }
+        d.end_doc().map_err(RunError::Write)?;
+        Ok(None)
+    }
+}
+
+/// The text document driver's state for one input.
+struct Docs<'f, 'm, W: ?Sized, O: ?Sized> {
+    filter: &'f Filter<'m>,
+    config: &'f DocumentConfig,
+    zones: Zones,
+    out: &'f mut W,
+    obs: &'f mut O,
+    numbered: bool,
+    work: DocWork,
+    /// The current document's bytes (while it fits the cap).
+    buf: Vec<u8>,
+    /// Offsets in `buf` where long lines (or their continuations after a NUL) start.
+    long_starts: Vec<usize>,
+    /// The current document went over the cap: it streams through the line path.
+    over: bool,
+    /// A long line is being read.
+    in_long: bool,
+    /// Over the cap: the last byte streamed ended a line (or nothing was streamed yet).
+    last_nl: bool,
+    /// Line number and byte offset of the current document's first line (once over the cap:
+    /// of the next byte the line path sees).
+    at: Cursor,
+}
+
+impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
+    /// A chunk of whole lines: split at document boundaries.
+    fn lines(&mut self, chunk: &[u8]) -> io::Result<()> {
+        match &self.config.boundary {
+            Boundary::File => self.push(chunk, false, false),
+            Boundary::Nul => {
+                let mut p = 0;
+                for i in memchr_iter(0, chunk) {
+                    self.push(&chunk[p..i], false, false)?;
+                    self.end_doc()?;
+                    self.between(b"\0", 0)?;
+                    p = i + 1;
+                }
+                self.push(&chunk[p..], false, false)
+            }
+            Boundary::Separator(sep) => {
+                let mut p = 0;
+                let mut ls = 0;
+                while ls < chunk.len() {
+                    let le = memchr(b'\n', &chunk[ls..]).map_or(chunk.len(), |i| ls + i + 1);
+                    let line = &chunk[ls..le];
+                    let content = line.strip_suffix(b"\n").unwrap_or(line);
+                    let content = content.strip_suffix(b"\r").unwrap_or(content);
+                    if content == &sep[..] {
+                        self.push(&chunk[p..ls], false, false)?;
+                        self.end_doc()?;
+                        self.between(line, 1)?;
+                        p = le;
+                    }
+                    ls = le;
+                }
+                self.push(&chunk[p..], false, false)
+            }
+        }
+    }
+
+    /// Part of a line longer than the line cap. With `-z`, a NUL in it ends the document.
+    fn long(&mut self, bytes: &[u8], end: bool) -> io::Result<()> {
+        let mut p = 0;
+        if self.config.boundary == Boundary::Nul {
+            for i in memchr_iter(0, bytes) {
+                self.push(&bytes[p..i], true, true)?;
+                self.end_doc()?;
+                self.between(b"\0", 0)?;
+                p = i + 1;
+            }
+        }
+        self.push(&bytes[p..], true, end)
+    }
+
+    /// Appends bytes of the current document; `long` marks them as part of a long line, which
+    /// `long_end` ends.
+    fn push(&mut self, bytes: &[u8], long: bool, long_end: bool) -> io::Result<()> {
+        if !self.over && self.buf.len() + bytes.len() > self.config.max_doc {
+            self.go_over()?;
+        }
+        if self.over {
+            return self.stream(bytes, long, long_end);
+        }
+        if long && !self.in_long {
+            self.long_starts.push(self.buf.len());
+        }
+        self.in_long = long && !long_end;
+        self.buf.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    /// Reading failed inside a document: what is buffered goes through the line path.
+    fn flush_unfinished(&mut self) -> io::Result<()> {
+        if self.over {
+            return Ok(());
+        }
+        self.pass_buffered()
+    }
+
+    /// The document is over the cap: report it, then pass what is buffered to the line path.
+    fn go_over(&mut self) -> io::Result<()> {
+        self.obs.document(&DocEvent {
+            kind: DocKind::Oversize,
+            record: 0,
+            line_no: self.at.line + 1,
+            offset: self.at.byte,
+            lines: 0,
+            bytes: self.buf.len() as u64,
+            removed_lines: 0,
+            removed_bytes: 0,
+        })?;
+        self.pass_buffered()
+    }
+
+    /// Switches the current document to the line path, passing what is buffered through it.
+    fn pass_buffered(&mut self) -> io::Result<()> {
+        self.over = true;
+        self.last_nl = true;
+        let buf = std::mem::take(&mut self.buf);
+        let longs = std::mem::take(&mut self.long_starts);
+        let was_long = self.in_long;
+        self.in_long = false;
+        let mut ls = 0;
+        let mut next_long = longs.iter().copied().peekable();
+        while ls < buf.len() {
+            if next_long.peek() == Some(&ls) {
+                next_long.next();
+                let le = memchr(b'\n', &buf[ls..]).map_or(buf.len(), |i| ls + i + 1);
+                let ended = le < buf.len() || !was_long;
+                self.stream(&buf[ls..le], true, ended)?;
+                ls = le;
+            } else {
+                let to = next_long.peek().copied().unwrap_or(buf.len());
+                self.stream(&buf[ls..to], false, false)?;
+                ls = to;
+            }
+        }
+        self.in_long = was_long;
+        self.buf = buf;
+        self.buf.clear();
+        self.long_starts = longs;
+        self.long_starts.clear();
+        Ok(())
+    }
+
+    /// The line path, for part of an over-cap document.
+    fn stream(&mut self, bytes: &[u8], long: bool, long_end: bool) -> io::Result<()> {
+        if bytes.is_empty() && !(long && long_end && self.in_long) {
+            return Ok(());
+        }
+        if long {
+            if self.filter.config().output == OutputMode::Kept {
+                self.out.write_all(bytes)?;
+            }
+            let start = self.at.byte;
+            self.at.byte += bytes.len() as u64;
+            self.in_long = !long_end;
+            self.last_nl = long_end;
+            if long_end {
+                self.at.line += 1;
+                let mut ev = Event::long_line(self.at.line);
+                ev.offset = start;
+                self.obs.event(&ev)?;
+            }
+            return Ok(());
+        }
+        self.in_long = false;
+        self.last_nl = bytes.last() == Some(&b'\n');
+        let scratch = &mut self.work.scratch;
+        scratch.clear_position();
+        self.filter.chunk(
+            bytes,
+            &mut self.at,
+            self.numbered,
+            scratch,
+            self.out,
+            self.obs,
+        )
+    }
+
+    /// Ends the current document: judge and write it (or finish streaming it).
+    fn end_doc(&mut self) -> io::Result<()> {
+        if self.over {
+            if self.in_long {
+                // The document ended inside a long line (at a NUL).
+                self.at.line += 1;
+                self.obs.event(&Event::long_line(self.at.line))?;
+            } else if !self.last_nl {
+                self.at.line += 1;
+            }
+            self.over = false;
+            self.in_long = false;
+            self.last_nl = true;
+            return Ok(());
+        }
+        self.in_long = false;
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let buf = std::mem::take(&mut self.buf);
+        split_lines(&buf, &self.long_starts, &mut self.work.lines);
+        let f = self.filter;
+        let outcome = judge(
+            f.matcher(),
+            self.zones,
+            self.config.max_removed,
+            &buf,
+            &mut self.work,
+            true,
+            true,
+        );
+        write_doc(&buf, &self.work, &outcome, f.config().output, self.out)?;
+        report(&buf, &self.work, &outcome, self.at, 0, self.obs)?;
+        self.at.line += self.work.lines.len() as u64;
+        self.at.byte += buf.len() as u64;
+        self.buf = buf;
+        self.buf.clear();
+        self.long_starts.clear();
+        Ok(())
+    }
+
+    /// Bytes between documents (a NUL, a separator line), written as they are.
+    fn between(&mut self, bytes: &[u8], lines: u64) -> io::Result<()> {
+        if self.filter.config().output == OutputMode::Kept {
+            self.out.write_all(bytes)?;
+        }
+        self.at.byte += bytes.len() as u64;
+        self.at.line += lines;
+        Ok(())
+    }
+}
