@@ -12,3 +12,4 @@ mod limits;
 mod parallel;
 mod properties;
 mod seed;
+mod unicode;
