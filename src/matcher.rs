@@ -30,10 +30,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind,
 use memchr::memchr;
 use std::sync::OnceLock;
 
-use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
+use regex::bytes::{CaptureLocations, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use crate::error::{Error, Result};
-use crate::keys::{Place, regex_keys};
+use crate::keys::{Place, regex_keys_or_syntax_error};
 use crate::rules::{Action, Kind, Origin, RuleSpec};
 
 /// Above this many bytes of patterns an automaton is built as an NFA rather than a DFA, to keep
@@ -100,29 +100,70 @@ impl Rule {
 const BUILTIN_PREFIX: &str = "<builtin:";
 
 /// A regex compiled on first use.
+///
+/// Drop rules only ask "does the line match", so their regex is compiled as a one-pattern
+/// [`RegexSet`]: the regex crate then builds its automata without capture groups, which takes
+/// fewer instructions to compile and less memory per regex and per thread's cache than a
+/// [`Regex`] (see BENCHMARKS.md). Strip rules need the span of a group and get a [`Regex`].
 struct LazyRegex {
     pattern: String,
     case_insensitive: bool,
-    regex: OnceLock<Regex>,
+    captures: bool,
+    regex: OnceLock<Compiled>,
+}
+
+enum Compiled {
+    /// Match or not (drop rules).
+    Test(RegexSet),
+    /// Spans and groups (strip rules).
+    Spans(Regex),
+}
+
+impl Compiled {
+    fn is_match(&self, line: &[u8]) -> bool {
+        match self {
+            Compiled::Test(set) => set.is_match(line),
+            Compiled::Spans(re) => re.is_match(line),
+        }
+    }
+
+    fn spans(&self) -> Option<&Regex> {
+        match self {
+            Compiled::Test(_) => None,
+            Compiled::Spans(re) => Some(re),
+        }
+    }
 }
 
 impl LazyRegex {
-    fn new(pattern: &str, case_insensitive: bool) -> LazyRegex {
+    fn new(pattern: &str, case_insensitive: bool, captures: bool) -> LazyRegex {
         LazyRegex {
             pattern: pattern.to_string(),
             case_insensitive,
+            captures,
             regex: OnceLock::new(),
         }
     }
 
-    fn build(&self) -> std::result::Result<Regex, regex::Error> {
-        RegexBuilder::new(&self.pattern)
-            .case_insensitive(self.case_insensitive)
-            .dfa_size_limit(REGEX_CACHE_BYTES)
-            .build()
+    fn build(&self) -> std::result::Result<Compiled, regex::Error> {
+        Ok(if self.captures {
+            Compiled::Spans(
+                RegexBuilder::new(&self.pattern)
+                    .case_insensitive(self.case_insensitive)
+                    .dfa_size_limit(REGEX_CACHE_BYTES)
+                    .build()?,
+            )
+        } else {
+            Compiled::Test(
+                RegexSetBuilder::new([&self.pattern])
+                    .case_insensitive(self.case_insensitive)
+                    .dfa_size_limit(REGEX_CACHE_BYTES)
+                    .build()?,
+            )
+        })
     }
 
-    fn get_or_try(&self) -> std::result::Result<&Regex, regex::Error> {
+    fn get_or_try(&self) -> std::result::Result<&Compiled, regex::Error> {
         if let Some(r) = self.regex.get() {
             return Ok(r);
         }
@@ -130,7 +171,7 @@ impl LazyRegex {
         Ok(self.regex.get_or_init(|| r))
     }
 
-    fn get(&self) -> &Regex {
+    fn get(&self) -> &Compiled {
         // Built-in patterns are compiled by `Matcher::compile_all` in the tests; user patterns
         // were compiled in `Matcher::new`.
         self.regex
@@ -421,20 +462,22 @@ impl Matcher {
             let mut locs_slot = 0;
             match s.kind {
                 Kind::Regex => {
-                    let lazy = LazyRegex::new(&s.pattern, !s.case_sensitive);
-                    if !s.origin.source.starts_with(BUILTIN_PREFIX) {
+                    let lazy =
+                        LazyRegex::new(&s.pattern, !s.case_sensitive, s.action == Action::Strip);
+                    // The key search parses the pattern; a syntax error found there is
+                    // reported by compiling it, which gives the regex crate's message.
+                    let keys = regex_keys_or_syntax_error(&s.pattern, !s.case_sensitive);
+                    if keys.is_err() || !s.origin.source.starts_with(BUILTIN_PREFIX) {
                         // User rules are compiled now, so a bad one stops the run before any
                         // input is read. Built-in packs are tested to compile and are compiled
                         // on first use: most of their regexes never meet a candidate line.
-                        lazy.get_or_try().map_err(|e| compile_error(s, &e))?;
-                    } else if regex_syntax::Parser::new().parse(&s.pattern).is_err() {
                         lazy.get_or_try().map_err(|e| compile_error(s, &e))?;
                     }
                     if s.action == Action::Strip {
                         locs_slot = strip_regexes;
                         strip_regexes += 1;
                     }
-                    match regex_keys(&s.pattern, !s.case_sensitive) {
+                    match keys.ok().flatten() {
                         Some((place, keys)) => {
                             place_name = place.name();
                             let (p, t) = &mut pats[slot(place)];
@@ -833,6 +876,7 @@ impl Matcher {
                     }
                 }
                 Action::Strip => {
+                    let Some(re) = re.spans() else { continue };
                     let locs =
                         scratch.locs[rule.locs_slot].get_or_insert_with(|| re.capture_locations());
                     let group = if locs.len() > 1 { 1 } else { 0 };
