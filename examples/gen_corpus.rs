@@ -25,7 +25,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: gen_corpus SIZE OUT [JSONL_GZ]".into());
     }
     let copies: Option<usize> = args[0].strip_prefix('x').map(str::parse).transpose()?;
-    let size: usize = if copies.is_some() { 0 } else { args[0].parse()? };
+    let size: usize = if copies.is_some() {
+        0
+    } else {
+        args[0].parse()?
+    };
     let mut out = BufWriter::with_capacity(1 << 20, File::create(&args[1])?);
     let mut written = 0;
     if let Some(src) = args.get(2) {

@@ -30,7 +30,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind,
 use memchr::memchr;
 use std::sync::OnceLock;
 
-use regex::bytes::{CaptureLocations, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 
 use crate::error::{Error, Result};
 use crate::keys::{Place, regex_keys_or_syntax_error};
@@ -101,10 +101,10 @@ const BUILTIN_PREFIX: &str = "<builtin:";
 
 /// A regex compiled on first use.
 ///
-/// Drop rules only ask "does the line match", so their regex is compiled as a one-pattern
-/// [`RegexSet`]: the regex crate then builds its automata without capture groups, which takes
-/// fewer instructions to compile and less memory per regex and per thread's cache than a
-/// [`Regex`] (see BENCHMARKS.md). Strip rules need the span of a group and get a [`Regex`].
+/// Drop rules only ask "does the line match", so their regex is compiled without capture groups
+/// (`regex_automata::meta` with `WhichCaptures::None`, leftmost-first like `regex`): fewer NFA
+/// states to compile and less memory per regex and per thread's cache (see BENCHMARKS.md).
+/// Strip rules need the span of a group and get a [`Regex`].
 struct LazyRegex {
     pattern: String,
     case_insensitive: bool,
@@ -114,7 +114,7 @@ struct LazyRegex {
 
 enum Compiled {
     /// Match or not (drop rules).
-    Test(RegexSet),
+    Test(regex_automata::meta::Regex),
     /// Spans and groups (strip rules).
     Spans(Regex),
 }
@@ -122,7 +122,7 @@ enum Compiled {
 impl Compiled {
     fn is_match(&self, line: &[u8]) -> bool {
         match self {
-            Compiled::Test(set) => set.is_match(line),
+            Compiled::Test(re) => re.is_match(line),
             Compiled::Spans(re) => re.is_match(line),
         }
     }
@@ -146,21 +146,34 @@ impl LazyRegex {
     }
 
     fn build(&self) -> std::result::Result<Compiled, regex::Error> {
-        Ok(if self.captures {
-            Compiled::Spans(
-                RegexBuilder::new(&self.pattern)
-                    .case_insensitive(self.case_insensitive)
-                    .dfa_size_limit(REGEX_CACHE_BYTES)
-                    .build()?,
+        let full = || {
+            RegexBuilder::new(&self.pattern)
+                .case_insensitive(self.case_insensitive)
+                .dfa_size_limit(REGEX_CACHE_BYTES)
+                .build()
+        };
+        if self.captures {
+            return Ok(Compiled::Spans(full()?));
+        }
+        // The settings `regex::bytes::RegexBuilder` gives the engine, less capture groups.
+        use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax};
+        meta::Builder::new()
+            .configure(
+                meta::Config::new()
+                    .nfa_size_limit(Some(10 << 20))
+                    .hybrid_cache_capacity(REGEX_CACHE_BYTES)
+                    .utf8_empty(false)
+                    .which_captures(WhichCaptures::None),
             )
-        } else {
-            Compiled::Test(
-                RegexSetBuilder::new([&self.pattern])
-                    .case_insensitive(self.case_insensitive)
-                    .dfa_size_limit(REGEX_CACHE_BYTES)
-                    .build()?,
+            .syntax(
+                syntax::Config::new()
+                    .utf8(false)
+                    .case_insensitive(self.case_insensitive),
             )
-        })
+            .build(&self.pattern)
+            .map(Compiled::Test)
+            // For the error, the message `regex` gives (the same pattern fails there too).
+            .or_else(|_| full().map(Compiled::Spans))
     }
 
     fn get_or_try(&self) -> std::result::Result<&Compiled, regex::Error> {
