@@ -18,6 +18,8 @@
 #   RG_UNICODE=1      also time rg with the Unicode \b regex list (one run on the first
 #                     RG_UNICODE_MB=10 megabytes of the input: it runs at about 1 MB/s)
 #   RESULTS=FILE      where the markdown report is also written (default target/compare.md)
+#   JSONL=0           skip the JSON Lines rows (built from SOURCE's records; on by default when
+#                     SOURCE exists and INPUT is not given)
 #
 # The input, the outputs and the derived rule lists live in WORK only: nothing from
 # ../shared/corpus is written into the repository.
@@ -29,6 +31,12 @@ SIZE_MB=${SIZE_MB:-200}
 RUNS=${RUNS:-5}
 WARMUP=${WARMUP:-1}
 SOURCE=${SOURCE:-../shared/corpus/articles.jsonl.gz}
+# In a git worktree, ../shared is not beside the checkout: look beside the main repository.
+if [ ! -f "$SOURCE" ] && [ "$SOURCE" = ../shared/corpus/articles.jsonl.gz ]; then
+    common=$(git rev-parse --git-common-dir 2>/dev/null || true)
+    [ -n "$common" ] && [ -f "$common/../../shared/corpus/articles.jsonl.gz" ] &&
+        SOURCE=$(cd "$common/../../shared/corpus" && pwd)/articles.jsonl.gz
+fi
 RESULTS=${RESULTS:-target/compare.md}
 # grep in a UTF-8 locale, as users run it; dechaff and rg ignore the locale.
 export LC_ALL=${BENCH_LOCALE:-C.UTF-8}
@@ -83,6 +91,19 @@ else
         CORPUS_DESC="the project's generator (\`examples/gen_corpus.rs\`, news-like sentences, ~3% chaff lines)"
     fi
 fi
+# JSON Lines: SOURCE's records repeated N times (N: enough for SIZE_MB), and as its text-mode
+# twin exactly N copies of the same texts, so both hold the same articles.
+HAVE_JSONL=0
+if [ "${JSONL:-1}" = 1 ] && [ -z "${INPUT:-}" ] && [ "$SOURCE" != generated ] && [ -f "$SOURCE" ]; then
+    JIN=$WORK/input.jsonl
+    JTEXT=$WORK/jsonl-texts.txt
+    one=$(gzip -dc "$SOURCE" | wc -c)
+    copies=$(((SIZE_MB * 1000000 + one - 1) / one))
+    echo "== building JSON Lines input: $copies copies of $SOURCE's records, and their texts" >&2
+    for ((i = 0; i < copies; i++)); do gzip -dc "$SOURCE"; done >"$JIN"
+    "$GEN" "x$copies" "$JTEXT" "$SOURCE"
+    HAVE_JSONL=1
+fi
 SIZE=$(stat -c %s "$IN")
 LINES=$(wc -l <"$IN")
 NONASCII=$(LC_ALL=C grep -c -P '[^\x00-\x7f]' "$IN" || true)
@@ -109,6 +130,8 @@ D_MIX2='dechaff --no-default-rules -i -f -j2'
 D_ASCII='dechaff --no-default-rules -i -f -j1 (ASCII \b)'
 D_PACK1='dechaff (built-in packs) -j1'
 D_PACK2='dechaff (built-in packs) -j2'
+D_JSONL='dechaff (built-in packs) -j1, JSON Lines records'
+D_JTEXT='dechaff (built-in packs) -j1, the same texts'
 
 # --- commands --------------------------------------------------------------------------------
 # name|list|command (no redirection; stdout goes to $OUT, a file in WORK: GNU grep stops at
@@ -130,6 +153,10 @@ CMDS+=(
     "$D_ASCII|mixed|$DECHAFF --no-default-rules -i -f $MIXED_ASCII -j1 $IN"
     "$D_PACK1|packs|$DECHAFF -j1 $IN"
     "$D_PACK2|packs|$DECHAFF -j2 $IN"
+)
+[ $HAVE_JSONL = 1 ] && CMDS+=(
+    "$D_JSONL|packs, jsonl|$DECHAFF -j1 $JIN"
+    "$D_JTEXT|packs, texts|$DECHAFF -j1 $JTEXT"
 )
 
 median_loop() { # median seconds of RUNS runs of "$1" > $OUT, after WARMUP runs
@@ -163,8 +190,13 @@ for entry in "${CMDS[@]}"; do
     name=${entry%%|*}
     rest=${entry#*|}
     cmd=${rest#*|}
+    bytes_in=$SIZE
+    case "$name" in
+        "$D_JSONL") bytes_in=$(stat -c %s "$JIN") ;;
+        "$D_JTEXT") bytes_in=$(stat -c %s "$JTEXT") ;;
+    esac
     if [ $HAVE_HF = 1 ]; then s=$(median_hf "$cmd" "$RUNS"); else s=$(median_loop "$cmd"); fi
-    MBS[$name]=$(awk -v b="$SIZE" -v s="$s" 'BEGIN{printf "%.0f", b / 1e6 / s}')
+    MBS[$name]=$(awk -v b="$bytes_in" -v s="$s" 'BEGIN{printf "%.0f", b / 1e6 / s}')
     RSS[$name]=$(awk -v k="$(peak_rss_kib "$cmd")" 'BEGIN{printf "%.1f", k / 1024}')
     printf '  %-52s %6s MB/s  %7s MiB  (%.3f s)\n' "$name" "${MBS[$name]}" "${RSS[$name]}" "$s" >&2
 done
@@ -221,12 +253,14 @@ ratio() { # a / b, or n/a
 vs_rg() { # which rg row a command is compared with
     case "$2" in
         lit | packs) echo "$RG_LIT" ;;
+        packs,*) echo "" ;;
         mixed*) echo "$RG_MIX" ;;
         *) echo "" ;;
     esac
 }
 {
     echo "Input: $CORPUS_DESC; $SIZE bytes, $LINES lines ($NONASCII with non-ASCII bytes, $CRLF ending in CRLF)."
+    [ $HAVE_JSONL = 1 ] && echo "JSON Lines: $copies copies of the records of \`$SOURCE\` ($(stat -c %s "$JIN") bytes), against exactly $copies copies of their texts in text mode ($(stat -c %s "$JTEXT") bytes); MB/s are of each command's own input."
     echo "Lists: \`lit\` = \`benches/data/literals.txt\` ($NLITS literals, \`-F -i\`); \`mixed\` = the same literals escaped plus \`benches/data/regexes.txt\` ($NREGEX regexes, some with \`\\b\`), \`-i\`; for rg the \`\\b\` are written \`(?-u:\\b)\`; \`packs\` = dechaff's built-in packs."
     echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1); $(uname -sr)."
     echo "Tools: $(grep --version | sed -n 1p); $(if [ $HAVE_RG = 1 ]; then rg --version | sed -n 1p; else echo 'no rg'; fi); $(if [ $HAVE_HF = 1 ]; then hyperfine --version; else echo 'timed with a bash loop'; fi); dechaff at $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')."
@@ -255,6 +289,7 @@ vs_rg() { # which rg row a command is compared with
     echo "| two threads vs one: built-in packs | $(ratio "$D_PACK2" "$D_PACK1") |"
     echo "| cost of Unicode \`\\b\` over ASCII twins, dechaff -j1: ASCII MB/s ÷ Unicode MB/s (≤ 2x) | $(ratio "$D_ASCII" "$D_MIX1") |"
     [ -n "${MBS[$RG_UNI]:-}" ] && echo "| the same for rg | $(ratio "$RG_MIX" "$RG_UNI") |"
+    [ $HAVE_JSONL = 1 ] && echo "| JSON Lines vs text mode on the same texts, MB/s of each input (≥ 0.5x) | $(ratio "$D_JSONL" "$D_JTEXT") |"
     echo
     echo "| same output | result |"
     echo "|---|---|"

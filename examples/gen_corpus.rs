@@ -9,6 +9,9 @@
 //! comes from the project's own generator (`benches/corpus.rs`): news-like sentences with ~3%
 //! chaff lines. Either way the output is deterministic. The input is only read; nothing of it
 //! is written anywhere but OUT.
+//!
+//! SIZE may also be `xN` (with JSONL_GZ only): exactly N copies of all the texts, so that a
+//! text input and JSON Lines records repeated N times (`benches/compare.sh`) hold the same texts.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -21,7 +24,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.len() < 2 || args.len() > 3 {
         return Err("usage: gen_corpus SIZE OUT [JSONL_GZ]".into());
     }
-    let size: usize = args[0].parse()?;
+    let copies: Option<usize> = args[0].strip_prefix('x').map(str::parse).transpose()?;
+    let size: usize = if copies.is_some() {
+        0
+    } else {
+        args[0].parse()?
+    };
     let mut out = BufWriter::with_capacity(1 << 20, File::create(&args[1])?);
     let mut written = 0;
     if let Some(src) = args.get(2) {
@@ -38,6 +46,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         if texts.is_empty() {
             return Err(format!("{src}: no texts").into());
+        }
+        for _ in 0..copies.unwrap_or(0) {
+            out.write_all(&texts)?;
+            written += texts.len();
         }
         while written < size {
             // The last copy is cut after the first line that reaches SIZE.

@@ -60,20 +60,34 @@ impl Place {
 
 /// Returns the keys for `pattern` parsed with the given case handling and where they must
 /// stand, or `None` when every line must be checked. Each key is non-empty and ASCII-lowercased.
+#[cfg(test)]
 pub(crate) fn regex_keys(pattern: &str, case_insensitive: bool) -> Option<(Place, Set)> {
+    regex_keys_or_syntax_error(pattern, case_insensitive).ok()?
+}
+
+/// Like [`regex_keys`], but tells a pattern that does not parse (`Err`) from one without keys
+/// (`Ok(None)`), so the caller need not parse it a second time to find out.
+pub(crate) fn regex_keys_or_syntax_error(
+    pattern: &str,
+    case_insensitive: bool,
+) -> Result<Option<(Place, Set)>, ()> {
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
         .utf8(false)
         .build()
         .parse(pattern)
-        .ok()?;
-    if let Some(set) = edge_keys(&hir, Place::Start) {
+        .map_err(|_| ())?;
+    Ok(keys_of(&hir))
+}
+
+fn keys_of(hir: &Hir) -> Option<(Place, Set)> {
+    if let Some(set) = edge_keys(hir, Place::Start) {
         return Some((Place::Start, set));
     }
-    if let Some(set) = edge_keys(&hir, Place::End) {
+    if let Some(set) = edge_keys(hir, Place::End) {
         return Some((Place::End, set));
     }
-    let set = analyze(&hir).required?;
+    let set = analyze(hir).required?;
     if set.is_empty() || set.iter().any(|k| k.is_empty()) {
         return None;
     }
@@ -145,7 +159,7 @@ fn edge_run<'a>(items: impl Iterator<Item = &'a Hir>, place: Place) -> Set {
     };
     let mut acc: Set = vec![Vec::new()];
     for child in items {
-        if let Some(exact) = analyze(child).exact {
+        if let Some(exact) = exact(child) {
             match join(&acc, &exact) {
                 Some(next) => acc = next,
                 None => break,
@@ -313,6 +327,54 @@ fn class_set(c: &Class) -> Option<Set> {
     }
     let out = dedup(out);
     (out.len() <= MAX_CLASS).then_some(out)
+}
+
+/// `analyze(h).exact` without computing the required sets, which cost most of `analyze`:
+/// edge keys only need this half.
+fn exact(h: &Hir) -> Option<Set> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(vec![Vec::new()]),
+        HirKind::Literal(lit) => Some(vec![lower(lit.0.to_vec())]),
+        HirKind::Class(c) => class_set(c),
+        HirKind::Capture(cap) => exact(&cap.sub),
+        HirKind::Repetition(rep) => {
+            if rep.min == 0 {
+                if rep.max != Some(1) {
+                    return None;
+                }
+                let mut s = exact(&rep.sub)?;
+                s.push(Vec::new());
+                return Some(dedup(s));
+            }
+            if rep.max != Some(rep.min) {
+                return None;
+            }
+            let e = exact(&rep.sub)?;
+            let mut acc: Option<Set> = Some(vec![Vec::new()]);
+            for _ in 0..rep.min {
+                acc = acc.and_then(|a| product(&a, &e));
+            }
+            acc
+        }
+        HirKind::Concat(children) => {
+            let mut whole: Set = vec![Vec::new()];
+            for child in children {
+                whole = product(&whole, &exact(child)?)?;
+            }
+            Some(whole)
+        }
+        HirKind::Alternation(children) => {
+            let mut all: Set = Vec::new();
+            for child in children {
+                let b = exact(child)?;
+                if all.len() + b.len() > MAX_SET {
+                    return None;
+                }
+                all.extend(b);
+            }
+            Some(dedup(all))
+        }
+    }
 }
 
 fn analyze(h: &Hir) -> Info {

@@ -39,7 +39,7 @@ use std::sync::OnceLock;
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 
 use crate::error::{Error, Result};
-use crate::keys::{Place, regex_keys};
+use crate::keys::{Place, regex_keys_or_syntax_error};
 use crate::rules::{Action, Kind, Origin, RuleSpec};
 
 /// Above this many bytes of patterns an automaton is built as an NFA rather than a DFA, to keep
@@ -106,29 +106,83 @@ impl Rule {
 const BUILTIN_PREFIX: &str = "<builtin:";
 
 /// A regex compiled on first use.
+///
+/// Drop rules only ask "does the line match", so their regex is compiled without capture groups
+/// (`regex_automata::meta` with `WhichCaptures::None`, leftmost-first like `regex`): fewer NFA
+/// states to compile and less memory per regex and per thread's cache (see BENCHMARKS.md).
+/// Strip rules need the span of a group and get a [`Regex`].
 struct LazyRegex {
     pattern: String,
     case_insensitive: bool,
-    regex: OnceLock<Regex>,
+    captures: bool,
+    regex: OnceLock<Compiled>,
+}
+
+enum Compiled {
+    /// Match or not (drop rules).
+    Test(regex_automata::meta::Regex),
+    /// Spans and groups (strip rules).
+    Spans(Regex),
+}
+
+impl Compiled {
+    fn is_match(&self, line: &[u8]) -> bool {
+        match self {
+            Compiled::Test(re) => re.is_match(line),
+            Compiled::Spans(re) => re.is_match(line),
+        }
+    }
+
+    fn spans(&self) -> Option<&Regex> {
+        match self {
+            Compiled::Test(_) => None,
+            Compiled::Spans(re) => Some(re),
+        }
+    }
 }
 
 impl LazyRegex {
-    fn new(pattern: &str, case_insensitive: bool) -> LazyRegex {
+    fn new(pattern: &str, case_insensitive: bool, captures: bool) -> LazyRegex {
         LazyRegex {
             pattern: pattern.to_string(),
             case_insensitive,
+            captures,
             regex: OnceLock::new(),
         }
     }
 
-    fn build(&self) -> std::result::Result<Regex, regex::Error> {
-        RegexBuilder::new(&self.pattern)
-            .case_insensitive(self.case_insensitive)
-            .dfa_size_limit(REGEX_CACHE_BYTES)
-            .build()
+    fn build(&self) -> std::result::Result<Compiled, regex::Error> {
+        let full = || {
+            RegexBuilder::new(&self.pattern)
+                .case_insensitive(self.case_insensitive)
+                .dfa_size_limit(REGEX_CACHE_BYTES)
+                .build()
+        };
+        if self.captures {
+            return Ok(Compiled::Spans(full()?));
+        }
+        // The settings `regex::bytes::RegexBuilder` gives the engine, less capture groups.
+        use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax};
+        meta::Builder::new()
+            .configure(
+                meta::Config::new()
+                    .nfa_size_limit(Some(10 << 20))
+                    .hybrid_cache_capacity(REGEX_CACHE_BYTES)
+                    .utf8_empty(false)
+                    .which_captures(WhichCaptures::None),
+            )
+            .syntax(
+                syntax::Config::new()
+                    .utf8(false)
+                    .case_insensitive(self.case_insensitive),
+            )
+            .build(&self.pattern)
+            .map(Compiled::Test)
+            // For the error, the message `regex` gives (the same pattern fails there too).
+            .or_else(|_| full().map(Compiled::Spans))
     }
 
-    fn get_or_try(&self) -> std::result::Result<&Regex, regex::Error> {
+    fn get_or_try(&self) -> std::result::Result<&Compiled, regex::Error> {
         if let Some(r) = self.regex.get() {
             return Ok(r);
         }
@@ -136,7 +190,7 @@ impl LazyRegex {
         Ok(self.regex.get_or_init(|| r))
     }
 
-    fn get(&self) -> &Regex {
+    fn get(&self) -> &Compiled {
         // Built-in patterns are compiled by `Matcher::compile_all` in the tests; user patterns
         // were compiled in `Matcher::new`.
         self.regex
@@ -520,20 +574,22 @@ impl Matcher {
             let mut locs_slot = 0;
             match s.kind {
                 Kind::Regex => {
-                    let lazy = LazyRegex::new(&s.pattern, !s.case_sensitive);
-                    if !s.origin.source.starts_with(BUILTIN_PREFIX) {
+                    let lazy =
+                        LazyRegex::new(&s.pattern, !s.case_sensitive, s.action == Action::Strip);
+                    // The key search parses the pattern; a syntax error found there is
+                    // reported by compiling it, which gives the regex crate's message.
+                    let keys = regex_keys_or_syntax_error(&s.pattern, !s.case_sensitive);
+                    if keys.is_err() || !s.origin.source.starts_with(BUILTIN_PREFIX) {
                         // User rules are compiled now, so a bad one stops the run before any
                         // input is read. Built-in packs are tested to compile and are compiled
                         // on first use: most of their regexes never meet a candidate line.
-                        lazy.get_or_try().map_err(|e| compile_error(s, &e))?;
-                    } else if regex_syntax::Parser::new().parse(&s.pattern).is_err() {
                         lazy.get_or_try().map_err(|e| compile_error(s, &e))?;
                     }
                     if s.action == Action::Strip {
                         locs_slot = strip_regexes;
                         strip_regexes += 1;
                     }
-                    match regex_keys(&s.pattern, !s.case_sensitive) {
+                    match keys.ok().flatten() {
                         Some((place, keys)) => {
                             place_name = place.name();
                             let (p, t) = &mut pats[slot(place)];
@@ -947,6 +1003,7 @@ impl Matcher {
                     }
                 }
                 Action::Strip => {
+                    let Some(re) = re.spans() else { continue };
                     let locs =
                         scratch.locs[rule.locs_slot].get_or_insert_with(|| re.capture_locations());
                     let group = if locs.len() > 1 { 1 } else { 0 };
