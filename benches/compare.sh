@@ -88,7 +88,7 @@ else
     else
         echo "== building a ${SIZE_MB} MB input with the project's generator" >&2
         "$GEN" "$bytes" "$IN"
-        CORPUS_DESC="the project's generator (\`examples/gen_corpus.rs\`, news-like sentences, ~3% chaff lines)"
+        CORPUS_DESC="the project's generator (\`benches/tools/gen_corpus.rs\`, news-like sentences, ~3% chaff lines)"
     fi
 fi
 # JSON Lines: SOURCE's records repeated N times (N: enough for SIZE_MB), and as its text-mode

@@ -4,7 +4,7 @@
 //! chaff lines. Nothing is copied from `../shared/corpus`. The same seed always gives the same
 //! bytes, so benchmark inputs are stable from run to run and machine to machine.
 //!
-//! Shared by `benches/*.rs` (as `mod corpus;`) and `examples/gen_corpus.rs` (via `#[path]`).
+//! Shared by `benches/*.rs` (as `mod corpus;`) and `benches/tools/gen_corpus.rs` (via `#[path]`).
 
 // Each including crate uses a different part of this module.
 #![allow(dead_code)]

@@ -16,7 +16,7 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 
-#[path = "../benches/corpus.rs"]
+#[path = "../corpus.rs"]
 mod corpus;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
