@@ -169,7 +169,11 @@ impl LazyRegex {
                     .nfa_size_limit(Some(10 << 20))
                     .hybrid_cache_capacity(REGEX_CACHE_BYTES)
                     .utf8_empty(false)
-                    .which_captures(WhichCaptures::None),
+                    .which_captures(WhichCaptures::None)
+                    // The one-pass DFA serves only anchored searches that the lazy DFA gave up
+                    // on; building it for every `^` regex cost more than it saved (callgrind,
+                    // BENCHMARKS.md "Round 2").
+                    .onepass(false),
             )
             .syntax(
                 syntax::Config::new()
