@@ -62,22 +62,27 @@ impl Place {
 /// stand, or `None` when every line must be checked. Each key is non-empty and ASCII-lowercased.
 #[cfg(test)]
 pub(crate) fn regex_keys(pattern: &str, case_insensitive: bool) -> Option<(Place, Set)> {
-    regex_keys_or_syntax_error(pattern, case_insensitive).ok()?
+    regex_keys_or_syntax_error(pattern, case_insensitive)
+        .ok()?
+        .0
 }
 
 /// Like [`regex_keys`], but tells a pattern that does not parse (`Err`) from one without keys
-/// (`Ok(None)`), so the caller need not parse it a second time to find out.
+/// (`Ok(None)`), so the caller need not parse it a second time to find out. Also returns the
+/// parsed pattern, so that compiling the regex need not parse it again either: it is parsed as
+/// `regex_automata::meta` parses it (`utf8(false)`, the given case handling, other settings at
+/// their defaults).
 pub(crate) fn regex_keys_or_syntax_error(
     pattern: &str,
     case_insensitive: bool,
-) -> Result<Option<(Place, Set)>, ()> {
+) -> Result<(Option<(Place, Set)>, Hir), ()> {
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
         .utf8(false)
         .build()
         .parse(pattern)
         .map_err(|_| ())?;
-    Ok(keys_of(&hir))
+    Ok((keys_of(&hir), hir))
 }
 
 fn keys_of(hir: &Hir) -> Option<(Place, Set)> {
@@ -273,10 +278,40 @@ fn product(a: &Set, b: &Set) -> Option<Set> {
     Some(dedup(out))
 }
 
-/// Higher is better: the shortest key's length, then fewer keys.
+/// The most frequent letter pairs of English text (published bigram counts, e.g. Norvig's
+/// tables of the Google Books corpus), lowercased. A key made only of them ("enter": en, nt, te,
+/// er) turns up in many more lines than one of the same length that is not ("ctrl").
+const COMMON_PAIRS: [&[u8; 2]; 50] = [
+    b"th", b"he", b"in", b"er", b"an", b"re", b"on", b"at", b"en", b"nd", b"ti", b"es", b"or",
+    b"te", b"of", b"ed", b"is", b"it", b"al", b"ar", b"st", b"to", b"nt", b"ng", b"se", b"ha",
+    b"as", b"ou", b"io", b"le", b"ve", b"co", b"me", b"de", b"hi", b"ri", b"ro", b"ic", b"ne",
+    b"ea", b"ra", b"ce", b"li", b"ch", b"ll", b"be", b"ma", b"si", b"om", b"ur",
+];
+
+/// How rare a key is likely to be in running text: 2, plus 1 for each pair of adjacent bytes
+/// that is common in English (a blank with anything, or one of [`COMMON_PAIRS`]) and 3 for any
+/// other pair. For keys without common pairs this is about 3 per byte, so between keys of one
+/// kind longer still wins; between an ordinary word and a rarer string the rarer one wins even
+/// if it is a little shorter. Only the choice among a regex's candidate key sets depends on it,
+/// never whether a line matches.
+fn rarity(k: &[u8]) -> usize {
+    if k.is_empty() {
+        return 0;
+    }
+    let pairs: usize = k
+        .windows(2)
+        .map(|w| {
+            let common = w[0] == b' ' || w[1] == b' ' || COMMON_PAIRS.iter().any(|p| p[..] == *w);
+            if common { 1 } else { 3 }
+        })
+        .sum();
+    2 + pairs
+}
+
+/// Higher is better: the least rare key's [`rarity`], then fewer keys.
 fn score(s: &Set) -> (usize, std::cmp::Reverse<usize>) {
     (
-        s.iter().map(Vec::len).min().unwrap_or(0),
+        s.iter().map(|k| rarity(k)).min().unwrap_or(0),
         std::cmp::Reverse(s.len()),
     )
 }
@@ -583,6 +618,17 @@ mod tests {
         assert_eq!(p, Place::Floating);
         // optional blanks before the key are what trimming removes, so the key still anchors
         assert_eq!(regex_keys(r"^ ?read more", false).unwrap().0, Place::Start);
+    }
+
+    #[test]
+    fn a_rarer_literal_beats_a_longer_common_word() {
+        // "enter" is longer, but every pair in it is common in English ("center", "entered").
+        assert_eq!(keys(r"ctrl\s*\+\s*enter", true), Some(vec!["ctrl".into()]));
+        // between keys of one kind the longer one still wins
+        assert_eq!(
+            keys(r"read\s+subscribe", true),
+            Some(vec!["subscribe".into()])
+        );
     }
 
     #[test]
