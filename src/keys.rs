@@ -62,27 +62,22 @@ impl Place {
 /// stand, or `None` when every line must be checked. Each key is non-empty and ASCII-lowercased.
 #[cfg(test)]
 pub(crate) fn regex_keys(pattern: &str, case_insensitive: bool) -> Option<(Place, Set)> {
-    regex_keys_or_syntax_error(pattern, case_insensitive)
-        .ok()?
-        .0
+    regex_keys_or_syntax_error(pattern, case_insensitive).ok()?
 }
 
 /// Like [`regex_keys`], but tells a pattern that does not parse (`Err`) from one without keys
-/// (`Ok(None)`), so the caller need not parse it a second time to find out. Also returns the
-/// parsed pattern, so that compiling the regex need not parse it again either: it is parsed as
-/// `regex_automata::meta` parses it (`utf8(false)`, the given case handling, other settings at
-/// their defaults).
+/// (`Ok(None)`), so the caller need not parse it a second time to find out.
 pub(crate) fn regex_keys_or_syntax_error(
     pattern: &str,
     case_insensitive: bool,
-) -> Result<(Option<(Place, Set)>, Hir), ()> {
+) -> Result<Option<(Place, Set)>, ()> {
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
         .utf8(false)
         .build()
         .parse(pattern)
         .map_err(|_| ())?;
-    Ok((keys_of(&hir), hir))
+    Ok(keys_of(&hir))
 }
 
 fn keys_of(hir: &Hir) -> Option<(Place, Set)> {

@@ -34,7 +34,7 @@ use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
 use memchr::memchr;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 
@@ -115,10 +115,6 @@ struct LazyRegex {
     pattern: String,
     case_insensitive: bool,
     captures: bool,
-    /// The pattern as the key search parsed it, for a drop regex compiled later: compiling
-    /// from it saves the second parse (BENCHMARKS.md "Round 2"). Taken (freed) when the regex
-    /// is compiled; a thread that races another to compile it parses the pattern instead.
-    hir: Mutex<Option<regex_syntax::hir::Hir>>,
     regex: OnceLock<Compiled>,
 }
 
@@ -151,7 +147,6 @@ impl LazyRegex {
             pattern: pattern.to_string(),
             case_insensitive,
             captures,
-            hir: Mutex::new(None),
             regex: OnceLock::new(),
         }
     }
@@ -168,8 +163,7 @@ impl LazyRegex {
         }
         // The settings `regex::bytes::RegexBuilder` gives the engine, less capture groups.
         use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax};
-        let mut builder = meta::Builder::new();
-        builder
+        meta::Builder::new()
             .configure(
                 meta::Config::new()
                     .nfa_size_limit(Some(10 << 20))
@@ -185,15 +179,11 @@ impl LazyRegex {
                 syntax::Config::new()
                     .utf8(false)
                     .case_insensitive(self.case_insensitive),
-            );
-        let hir = self.hir.lock().ok().and_then(|mut h| h.take());
-        match &hir {
-            Some(hir) => builder.build_from_hir(hir),
-            None => builder.build(&self.pattern),
-        }
-        .map(Compiled::Test)
-        // For the error, the message `regex` gives (the same pattern fails there too).
-        .or_else(|_| full().map(Compiled::Spans))
+            )
+            .build(&self.pattern)
+            .map(Compiled::Test)
+            // For the error, the message `regex` gives (the same pattern fails there too).
+            .or_else(|_| full().map(Compiled::Spans))
     }
 
     fn get_or_try(&self) -> std::result::Result<&Compiled, regex::Error> {
@@ -588,18 +578,11 @@ impl Matcher {
             let mut locs_slot = 0;
             match s.kind {
                 Kind::Regex => {
-                    let mut lazy =
+                    let lazy =
                         LazyRegex::new(&s.pattern, !s.case_sensitive, s.action == Action::Strip);
                     // The key search parses the pattern; a syntax error found there is
                     // reported by compiling it, which gives the regex crate's message.
-                    let keys = regex_keys_or_syntax_error(&s.pattern, !s.case_sensitive).map(
-                        |(keys, hir)| {
-                            if !lazy.captures {
-                                lazy.hir = Mutex::new(Some(hir));
-                            }
-                            keys
-                        },
-                    );
+                    let keys = regex_keys_or_syntax_error(&s.pattern, !s.case_sensitive);
                     if keys.is_err() || !s.origin.source.starts_with(BUILTIN_PREFIX) {
                         // User rules are compiled now, so a bad one stops the run before any
                         // input is read. Built-in packs are tested to compile and are compiled
