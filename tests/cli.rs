@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::process::Stdio;
 
-use crate::util::{dechaff, run, stderr, tempdir, write};
+use crate::util::{dechaff, read_stderr, run, stderr, tempdir, write};
 
 const ARTICLE: &[u8] = b"A council voted on the ferry plan.\nAdvertisement\nREAD MORE: Ferry Fares Rise\nThe vote was close.\n";
 
@@ -257,13 +257,7 @@ fn closed_output_pipe_ends_quietly_with_exit_zero() {
     stdout.read_exact(&mut first).unwrap();
     drop(stdout);
     let status = child.wait().unwrap();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = read_stderr(&mut child);
     assert_eq!(status.code(), Some(0), "stderr: {err}");
     assert_eq!(err, "");
 }

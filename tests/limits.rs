@@ -18,7 +18,7 @@ use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::util::{dechaff, run, stderr, tempdir, write};
+use crate::util::{dechaff, read_stderr, run, spawn, stderr, tempdir, write};
 
 /// The repeating text of the long line: chaff phrases that a judged line would lose, no line
 /// break, nothing JSON would have to escape. 4,096 bytes, so that any window of the stream is a
@@ -46,13 +46,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 /// KiB, read while it is still running (its input not yet closed), after the long part went
 /// through.
 fn stream_long(args: &[&str], head: &[u8], len: usize, tail: &[u8], want_tail: &[u8]) -> u64 {
-    let mut child = dechaff()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn dechaff");
+    let mut child = spawn(args);
     let pid = child.id();
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = child.stdout.take().unwrap();
@@ -106,13 +100,7 @@ fn stream_long(args: &[&str], head: &[u8], len: usize, tail: &[u8], want_tail: &
     stdout.read_to_end(&mut rest).unwrap();
     let held = feeder.join().unwrap();
     assert!(!held, "the long part came out only after the input ended");
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = read_stderr(&mut child);
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "stderr: {err}");
     assert_eq!(
