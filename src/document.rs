@@ -67,7 +67,7 @@ use memchr::{memchr, memchr_iter};
 
 use crate::filter::{Cursor, Filter, OutputMode, RunError};
 use crate::frame::{Chunker, Piece};
-use crate::matcher::{Matcher, RuleId, RuleInfo, Scratch, Span, Verdict, trim_bounds};
+use crate::matcher::{Matcher, RuleId, RuleInfo, Scratch, Span, Verdict, content_end, trim_bounds};
 use crate::report::{DocEvent, DocKind, Event, EventKind, Observer};
 
 /// The default cap on a buffered document: 4 MiB.
@@ -235,13 +235,7 @@ pub(crate) fn split_lines(text: &[u8], long_starts: &[usize], out: &mut Vec<Line
     let mut longs = long_starts.iter().peekable();
     while ls < text.len() {
         let le = memchr(b'\n', &text[ls..]).map_or(text.len(), |i| ls + i + 1);
-        let mut ce = le;
-        if ce > ls && text[ce - 1] == b'\n' {
-            ce -= 1;
-            if ce > ls && text[ce - 1] == b'\r' {
-                ce -= 1;
-            }
-        }
+        let ce = content_end(text, ls, le);
         while longs.next_if(|&&s| s < ls).is_some() {}
         let long = longs.next_if(|&&s| s < le).is_some();
         out.push(Line {
@@ -702,11 +696,14 @@ impl Filter<'_> {
         let mut d = Docs {
             filter: self,
             config: self.documents(),
-            zones: Zones::of(self.matcher().rules()),
+            zones: self.matcher().zones(),
             out,
             obs,
             numbered,
-            work: DocWork::default(),
+            work: DocWork {
+                scratch: self.scratch(),
+                ..DocWork::default()
+            },
             buf: Vec::new(),
             long_starts: Vec::new(),
             over: false,
@@ -714,7 +711,6 @@ impl Filter<'_> {
             last_nl: true,
             at: Cursor::default(),
         };
-        d.work.scratch.set_site(d.config.site.as_deref());
         let file = d.config.boundary == Boundary::File;
         let mut chunker = Chunker::new(input, self.config().max_line);
         loop {
@@ -790,9 +786,7 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
                 while ls < chunk.len() {
                     let le = memchr(b'\n', &chunk[ls..]).map_or(chunk.len(), |i| ls + i + 1);
                     let line = &chunk[ls..le];
-                    let content = line.strip_suffix(b"\n").unwrap_or(line);
-                    let content = content.strip_suffix(b"\r").unwrap_or(content);
-                    if content == &sep[..] {
+                    if chunk[ls..content_end(chunk, ls, le)] == sep[..] {
                         self.push(&chunk[p..ls], false, false)?;
                         self.end_doc()?;
                         self.between(line, 1)?;

@@ -13,7 +13,7 @@ use std::io::{self, Read, Write};
 
 use memchr::memchr_iter;
 
-use crate::document::{Boundary, DocumentConfig, Zones};
+use crate::document::{Boundary, DocumentConfig};
 use crate::frame::{Chunker, DEFAULT_MAX_LINE, Piece};
 use crate::matcher::{Matcher, Scratch, Verdict};
 use crate::report::{Event, EventKind, Observer};
@@ -91,13 +91,13 @@ impl<'m> Filter<'m> {
             matcher,
             config,
             docs: DocumentConfig::default(),
-            document_pass: Zones::of(matcher.rules()).any,
+            document_pass: matcher.zones().any,
         }
     }
 
     /// The same filter with other document settings (boundaries, cap, removal share, site).
     pub fn with_documents(mut self, docs: DocumentConfig) -> Filter<'m> {
-        self.document_pass = Zones::of(self.matcher.rules()).any
+        self.document_pass = self.matcher.zones().any
             || docs.max_removed.is_some()
             || docs.boundary != Boundary::File;
         self.docs = docs;

@@ -95,7 +95,7 @@ pub fn run_jsonl<R: BufRead, W: Write + ?Sized, O: Observer + ?Sized>(
 ) -> Result<(), RunError> {
     let mut record: Vec<u8> = Vec::new();
     let mut work = Work {
-        zones: Zones::of(matcher.rules()),
+        zones: matcher.zones(),
         ..Work::default()
     };
     let mut n = 0u64;
@@ -144,18 +144,17 @@ pub fn run_jsonl<R: BufRead, W: Write + ?Sized, O: Observer + ?Sized>(
             out.write_all(&record).map_err(RunError::Write)?;
             continue;
         };
-        let site = if work.zones.sites {
-            find_string_field(body, &config.site_field).and_then(|(a, b)| {
-                let mut v = Vec::new();
-                decode(&body[a..b], &mut v);
-                crate::rules::url_host(&String::from_utf8_lossy(&v))
-            })
-        } else {
-            None
-        };
-        work.doc
-            .scratch
-            .set_site(site.as_deref().or(config.site.as_deref()));
+        if work.zones.sites {
+            // Only `site=` rules read the site: without them, no field lookup per record.
+            let site = find_string_field(body, &config.site_field).and_then(|(a, b)| {
+                work.site_raw.clear();
+                decode(&body[a..b], &mut work.site_raw);
+                crate::rules::url_host(&String::from_utf8_lossy(&work.site_raw))
+            });
+            work.doc
+                .scratch
+                .set_site(site.as_deref().or(config.site.as_deref()));
+        }
         let (changed, flagged) = clean_value(matcher, config, &body[vs..ve], n, obs, &mut work)
             .map_err(RunError::Write)?;
         counts.flagged += u64::from(flagged);
@@ -176,6 +175,8 @@ pub fn run_jsonl<R: BufRead, W: Write + ?Sized, O: Observer + ?Sized>(
 struct Work {
     zones: Zones,
     doc: DocWork,
+    /// The decoded site field of the current record.
+    site_raw: Vec<u8>,
     /// Per line of the value: raw start, raw end of its content, raw start of the next line.
     segs: Vec<(usize, usize, usize)>,
     text: Vec<u8>,
@@ -289,7 +290,7 @@ fn clean_value<O: Observer + ?Sized>(
         }
         work.doc.lines.push(Line {
             start,
-            content_end: content_end.max(start),
+            content_end,
             end: work.text.len(),
             long: false,
         });
@@ -379,7 +380,7 @@ fn hex4(b: &[u8]) -> Option<u32> {
 /// Decodes the inside of a JSON string (valid JSON assumed). A lone surrogate escape becomes its
 /// three-byte WTF-8 form (invalid UTF-8, so no rule mistakes it for text), which [`encode`]
 /// turns back into the escape: a changed line keeps it.
-fn decode(raw: &[u8], out: &mut Vec<u8>) {
+pub(crate) fn decode(raw: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     while i < raw.len() {
         let Some(j) = memchr::memchr(b'\\', &raw[i..]) else {

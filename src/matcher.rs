@@ -452,8 +452,14 @@ impl Scratch {
     /// Sets the site (a lowercase host) that `site=` rules are checked against; `None` keeps
     /// them all out.
     pub fn set_site(&mut self, site: Option<&str>) {
-        self.scope.site.take();
-        self.scope.site = site.map(str::to_string);
+        match (site, &mut self.scope.site) {
+            // Reuses the buffer: JSON Lines sets a site per record.
+            (Some(s), Some(buf)) => {
+                buf.clear();
+                buf.push_str(s);
+            }
+            (s, slot) => *slot = s.map(str::to_string),
+        }
     }
 
     /// The site set with [`Scratch::set_site`].
@@ -502,6 +508,8 @@ pub struct Matcher {
     pat_len: Vec<usize>,
     unkeyed: Vec<u32>,
     strip_regexes: usize,
+    /// What the rules need of documents, worked out once from `infos`.
+    zones: crate::document::Zones,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -716,6 +724,7 @@ impl Matcher {
         let targets = start_t.into_iter().chain(end_t).chain(float_t).collect();
         Ok(Matcher {
             rules,
+            zones: crate::document::Zones::of(&infos),
             infos,
             starts,
             ends,
@@ -727,6 +736,12 @@ impl Matcher {
             unkeyed,
             strip_regexes,
         })
+    }
+
+    /// What the rules need of documents: the largest zones, whether any rule needs whole
+    /// documents, whether any is scoped to a site.
+    pub fn zones(&self) -> crate::document::Zones {
+        self.zones
     }
 
     /// Compiles every regex now (built-in ones are otherwise compiled on first use). Fails with
@@ -1151,7 +1166,7 @@ pub(crate) fn word_count(s: &[u8]) -> usize {
 }
 
 /// The end of a line's content: before a final `\n` or `\r\n`.
-fn content_end(chunk: &[u8], ls: usize, le: usize) -> usize {
+pub(crate) fn content_end(chunk: &[u8], ls: usize, le: usize) -> usize {
     let mut ce = le;
     if ce > ls && chunk[ce - 1] == b'\n' {
         ce -= 1;

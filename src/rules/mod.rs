@@ -148,11 +148,10 @@ pub fn url_host(url: &str) -> Option<String> {
         Some(i) if !auth.starts_with('[') || auth[..i].ends_with(']') => &auth[..i],
         _ => auth,
     };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    let host = host
-        .strip_prefix("www.")
-        .map(str::to_string)
-        .unwrap_or(host);
+    let mut host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host.starts_with("www.") {
+        host.drain(..4);
+    }
     (!host.is_empty() && host.contains(|c: char| c.is_ascii_alphanumeric())).then_some(host)
 }
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{Action, CORE_CATEGORIES, Kind, Origin, RuleSpec};
+use super::{Action, CORE_CATEGORIES, Kind, Origin, RuleSpec, url_host};
 use crate::error::{Error, Result};
 
 /// Parses the text of one rules file. `source` names it in errors (`source:line: ...`).
@@ -232,12 +232,10 @@ fn site_host(v: &str, at: &str) -> Result<String> {
             format!("option 'site' needs a host name such as example.com, got '{v}'"),
         ));
     }
-    // As a record's site is read from its URL: lowercase, without "www.".
-    let host = v.to_ascii_lowercase();
-    Ok(host
-        .strip_prefix("www.")
-        .map(str::to_string)
-        .unwrap_or(host))
+    // Exactly as a record's site is read from its URL: lowercase, without "www.". A valid host
+    // name has no scheme, port, user or path, so `url_host` only normalises it.
+    url_host(v)
+        .ok_or_else(|| Error::rule(at, format!("option 'site' needs a host name, got '{v}'")))
 }
 
 /// The combinations of document options that make sense.
