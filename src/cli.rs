@@ -284,7 +284,7 @@ pub struct LearnArgs {
     #[arg(long, value_name = "PATH", default_value = "url")]
     pub group_by: String,
     /// Text inputs: the site of their documents.
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", value_parser = parse_site)]
     pub site: Option<String>,
     /// Text inputs: documents are separated by NUL bytes.
     #[arg(short = 'z', long = "null-data")]
@@ -293,6 +293,7 @@ pub struct LearnArgs {
     #[arg(
         long,
         value_name = "LINE",
+        value_parser = parse_doc_sep,
         conflicts_with = "null_data",
         allow_hyphen_values = true
     )]

@@ -355,6 +355,7 @@ fn text_documents_files_nul_and_separator_framing() {
     let docs: Vec<String> = (0..3).map(|i| story("t", i) + promo).collect();
     let z = write(&d, "all.z", docs.join("\0").as_bytes());
     let o = run(&["learn", "-z", z.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
     let out_z = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(
         out_z.contains("# 3 of 3 documents without a site"),
@@ -362,6 +363,7 @@ fn text_documents_files_nul_and_separator_framing() {
     );
     let sep = write(&d, "all.sep", docs.join("----\n").as_bytes());
     let o = run(&["learn", "--doc-sep", "----", sep.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
     let out_sep = String::from_utf8_lossy(&o.stdout).into_owned();
     assert_eq!(
         out_sep.lines().skip(1).collect::<Vec<_>>(),
@@ -370,7 +372,40 @@ fn text_documents_files_nul_and_separator_framing() {
     );
     // Unframed, the file is one document: nothing recurs.
     let o = run(&["learn", sep.to_str().unwrap()], b"");
-    assert!(rule_lines(&String::from_utf8_lossy(&o.stdout)).is_empty());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out_one = String::from_utf8_lossy(&o.stdout);
+    assert!(out_one.contains("# 1 documents learned from"), "{out_one}");
+    assert!(rule_lines(&out_one).is_empty());
+}
+
+#[test]
+fn sites_that_share_an_id_slug_get_distinct_rule_ids() {
+    let d = tempdir("learn-slug");
+    let mut shard = String::new();
+    for (outlet, promo) in [
+        (
+            "Gazette A",
+            "Read the Gazette A morning digest every weekday",
+        ),
+        (
+            "gazette-a",
+            "Listen to the gazette-a radio hour every Sunday",
+        ),
+    ] {
+        for i in 0..3 {
+            let text = story(outlet, i) + promo + "\n";
+            shard += &(serde_json::json!({ "outlet": outlet, "text": text }).to_string() + "\n");
+        }
+    }
+    let (rules, o) = learn(&d, &shard, &["--group-by", "outlet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(rule_lines(&rules).len(), 2, "{rules}");
+    let path = write(&d, "learned.rules", rules.as_bytes());
+    let o = run(
+        &["--no-default-rules", "--rules", path.to_str().unwrap()],
+        b"x\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
@@ -443,17 +478,63 @@ fn bad_input_is_exit_2_with_a_message() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot take standard input"));
     let ok = write(&d, "ok.jsonl", b"");
-    for args in [
-        vec!["learn", "--category", "bad name", ok.to_str().unwrap()],
-        vec!["learn", "--min-docs", "1", ok.to_str().unwrap()],
-        vec!["learn"],
+    for (args, message) in [
+        (
+            vec!["learn", "--category", "bad name", ok.to_str().unwrap()],
+            "invalid --category 'bad name'",
+        ),
+        (
+            vec!["learn", "--min-docs", "1", ok.to_str().unwrap()],
+            "--min-docs must be at least 2",
+        ),
+        (
+            vec!["learn", "--doc-sep", "", ok.to_str().unwrap()],
+            "a separator line cannot be empty",
+        ),
+        (vec!["learn"], "required arguments were not provided"),
     ] {
         let o = run(&args, b"");
         assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(!stderr(&o).is_empty());
+        assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
     }
     // records without the text field are counted, not silently lost
     let (rules, o) = learn(&d, "{\"url\": \"https://x.example/\"}\n", &[]);
     assert!(o.status.success());
     assert!(rules.contains("1 records without a text field"), "{rules}");
+}
+
+#[test]
+fn a_nul_after_an_over_long_line_still_ends_a_document() {
+    let d = tempdir("learn-nul-long");
+    let promo = "Listen to the Harbour Hour podcast every Friday\n";
+    // The last line of each document is longer than learn keeps, and the NUL follows it.
+    let long = "word ".repeat(600);
+    let docs: Vec<String> = (0..4).map(|i| story("t", i) + promo + &long).collect();
+    let z = write(&d, "all.z", docs.join("\0").as_bytes());
+    let o = run(&["learn", "-z", z.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("# 4 documents learned from"), "{out}");
+    assert!(out.contains("# 4 of 4 documents without a site"), "{out}");
+}
+
+#[test]
+fn records_the_filter_accepts_are_learned_from_lone_surrogates_included() {
+    let d = tempdir("learn-surrogate");
+    let mut shard = String::new();
+    for i in 0..3 {
+        // A raw JSON line with a lone surrogate escape, which the filter passes.
+        shard += &format!(
+            "{{\"url\": \"https://pier.example.net/{i}\", \"text\": \"Story {} a\\ud800b.\\nJoin the Pier Club for weekly pier news\"}}\n",
+            tag(i)
+        );
+    }
+    let o = run(&["--no-default-rules"], shard.as_bytes());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (rules, o) = learn(&d, &shard, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        rules.contains("# 3 of 3 documents of pier.example.net"),
+        "{rules}"
+    );
 }

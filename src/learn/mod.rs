@@ -52,6 +52,7 @@ pub mod sketch;
 use std::io::{self, BufRead, BufReader, Read, Write};
 
 use crate::error::{Error, Result};
+use crate::jsonl::{decode, find_string_field};
 use sketch::{Bloom, HashMap64, MisraGries, hash_bytes, map_with_capacity, mix};
 
 /// Most distinct lines counted per document; the rest of a longer document is not learned
@@ -599,13 +600,16 @@ fn read_all(
     Ok(())
 }
 
-/// Reads up to and including the next `\n` into `buf` (cleared), keeping at most `cap` bytes;
-/// returns `None` at the end, else whether the line was longer than `cap`.
+/// Reads the next line into `buf` (cleared), without its terminator, keeping at most `cap`
+/// bytes. A line ends at `\n`, or also at a NUL when `nul` (so a NUL after an over-long line is
+/// still seen). Returns `None` at the end, else whether the line was longer than `cap` and
+/// whether a NUL ended it.
 fn read_line_capped(
     r: &mut impl BufRead,
     buf: &mut Vec<u8>,
     cap: usize,
-) -> io::Result<Option<bool>> {
+    nul: bool,
+) -> io::Result<Option<(bool, bool)>> {
     buf.clear();
     let mut any = false;
     let mut over = false;
@@ -616,27 +620,28 @@ fn read_line_capped(
             Err(e) => return Err(e),
         };
         if chunk.is_empty() {
-            return Ok(any.then_some(over));
+            return Ok(any.then_some((over, false)));
         }
         any = true;
-        let (take, done) = match memchr::memchr(b'\n', chunk) {
-            Some(i) => (i + 1, true),
-            None => (chunk.len(), false),
+        let end = if nul {
+            memchr::memchr2(b'\n', 0, chunk)
+        } else {
+            memchr::memchr(b'\n', chunk)
+        };
+        let (take, term) = match end {
+            Some(i) => (i, Some(chunk[i])),
+            None => (chunk.len(), None),
         };
         let room = cap.saturating_sub(buf.len());
         if take > room {
             over = true;
         }
         buf.extend_from_slice(&chunk[..take.min(room)]);
-        r.consume(take);
-        if done {
-            return Ok(Some(over));
+        r.consume(take + usize::from(term.is_some()));
+        if let Some(t) = term {
+            return Ok(Some((over, t == 0)));
         }
     }
-}
-
-fn lookup<'v>(v: &'v serde_json::Value, path: &[String]) -> Option<&'v serde_json::Value> {
-    path.iter().try_fold(v, |v, k| v.get(k))
 }
 
 fn read_jsonl(
@@ -646,33 +651,38 @@ fn read_jsonl(
     pass: &mut Pass<'_>,
     stats: &mut LearnStats,
 ) -> Result<()> {
-    let mut buf = Vec::new();
+    let (mut buf, mut text, mut site_raw) = (Vec::new(), Vec::new(), Vec::new());
     let mut record = 0u64;
-    while let Some(over) =
-        read_line_capped(r, &mut buf, cfg.max_record).map_err(|e| Error::io(name, e))?
+    while let Some((over, _)) =
+        read_line_capped(r, &mut buf, cfg.max_record, false).map_err(|e| Error::io(name, e))?
     {
         record += 1;
         if over {
             stats.long_records += 1;
             continue;
         }
-        let body = buf.strip_suffix(b"\n").unwrap_or(&buf);
-        let body = body.strip_suffix(b"\r").unwrap_or(body);
+        let body = buf.strip_suffix(b"\r").unwrap_or(&buf);
         if body.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_slice(body)
+        // Validated and read as the filter reads records (`crate::jsonl`), so a record the
+        // filter accepts (a lone surrogate escape, say) is learned from, not refused.
+        serde_json::from_slice::<serde::de::IgnoredAny>(body)
             .map_err(|e| Error::other(format!("{name}: record {record}: not valid JSON: {e}")))?;
-        let Some(text) = lookup(&v, &cfg.field).and_then(|t| t.as_str()) else {
+        let Some((ts, te)) = find_string_field(body, &cfg.field) else {
             stats.without_text += 1;
             continue;
         };
-        let site = lookup(&v, &cfg.group_by)
-            .and_then(|s| s.as_str())
-            .and_then(site_of);
+        text.clear();
+        decode(&body[ts..te], &mut text);
+        let site = find_string_field(body, &cfg.group_by).and_then(|(a, b)| {
+            site_raw.clear();
+            decode(&body[a..b], &mut site_raw);
+            site_of(&String::from_utf8_lossy(&site_raw))
+        });
         pass.begin(site.as_deref());
-        for l in text.split('\n') {
-            pass.line(l.as_bytes());
+        for l in text.split(|&b| b == b'\n') {
+            pass.line(l);
         }
         pass.end();
     }
@@ -687,40 +697,32 @@ fn read_text(
 ) -> Result<()> {
     let site = cfg.site.as_deref().and_then(site_of);
     let cap = cfg.max_chars.saturating_mul(4).max(64);
+    let nul = matches!(cfg.framing, Framing::Nul);
     let mut buf = Vec::new();
     pass.begin(site.as_deref());
-    while let Some(over) = read_line_capped(r, &mut buf, cap).map_err(|e| Error::io(name, e))? {
-        let body = buf.strip_suffix(b"\n").unwrap_or(&buf);
-        match &cfg.framing {
-            Framing::Nul if body.contains(&0) => {
-                let mut pieces = body.split(|&b| b == 0).peekable();
-                while let Some(p) = pieces.next() {
-                    if !p.is_empty() {
-                        pass.line(p);
-                    }
-                    if pieces.peek().is_some() {
-                        pass.end();
-                        pass.begin(site.as_deref());
-                    }
-                }
-                continue;
-            }
-            Framing::Separator(sep)
-                if !over && body.strip_suffix(b"\r").unwrap_or(body) == &sep[..] =>
-            {
-                pass.end();
-                pass.begin(site.as_deref());
-                continue;
-            }
-            _ => {}
+    while let Some((over, ends_doc)) =
+        read_line_capped(r, &mut buf, cap, nul).map_err(|e| Error::io(name, e))?
+    {
+        let body = &buf[..];
+        if let Framing::Separator(sep) = &cfg.framing
+            && !over
+            && body.strip_suffix(b"\r").unwrap_or(body) == &sep[..]
+        {
+            pass.end();
+            pass.begin(site.as_deref());
+            continue;
         }
         if over {
             // Longer than any learnable line: not learned from, but part of the document.
             pass.lines_skipped += 1;
             pass.fingerprint = mix(pass.fingerprint.rotate_left(7) ^ hash_bytes(1, body));
-            continue;
+        } else if !(ends_doc && body.is_empty()) {
+            pass.line(body);
         }
-        pass.line(body);
+        if ends_doc {
+            pass.end();
+            pass.begin(site.as_deref());
+        }
     }
     pass.end();
     Ok(())
@@ -793,7 +795,8 @@ pub fn write_rules(learned: &Learned, cfg: &LearnConfig, w: &mut dyn Write) -> i
     if !crate::rules::CORE_CATEGORIES.contains(&cfg.category.as_str()) {
         writeln!(w, "@category {}", cfg.category)?;
     }
-    let mut numbers: std::collections::HashMap<Option<&str>, usize> = Default::default();
+    // Numbered per id slug, not per site: two sites can share a slug ("Gazette A", "gazette-a").
+    let mut numbers: std::collections::HashMap<String, usize> = Default::default();
     let mut held_header = false;
     for l in &learned.lines {
         if l.held.is_some() && !held_header {
@@ -804,8 +807,6 @@ pub fn write_rules(learned: &Learned, cfg: &LearnConfig, w: &mut dyn Write) -> i
                 "# ---- held back: review, and uncomment the ones that are chaff ----"
             )?;
         }
-        let n = numbers.entry(l.site.as_deref()).or_default();
-        *n += 1;
         let scope = match &l.site {
             Some(site) if cfg.scope_sites && is_host(site) => Some(site.as_str()),
             _ => None,
@@ -823,6 +824,8 @@ pub fn write_rules(learned: &Learned, cfg: &LearnConfig, w: &mut dyn Write) -> i
                 })
                 .collect(),
         };
+        let n = numbers.entry(slug.clone()).or_default();
+        *n += 1;
         let mut comment = String::new();
         let whose = match &l.site {
             None => "documents without a site".to_string(),
