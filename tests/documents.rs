@@ -258,30 +258,37 @@ fn documents_over_the_cap_get_line_rules_only_and_are_counted() {
     );
     let stats: serde_json::Value = serde_json::from_str(stderr(&o).trim()).unwrap();
     assert_eq!(stats["documents"]["oversize"], 1);
-    // Any thread count gives the same output (the rest of the file goes to the parallel
-    // line driver), also with long lines and a tiny line buffer.
-    let explain = |jobs: &str| {
-        let o = run(&["--max-doc", "100", "--explain=json", "-j", jobs], &input);
+    // Any thread count gives the same output and explanations (the rest of the file goes to
+    // the parallel line driver), also with long lines and a 40-byte line buffer, which cuts
+    // the input into many chunks so the threads really share it.
+    let explain = |extra: &[&str], jobs: &str| {
+        let mut args = vec!["--max-doc", "100", "--explain=json", "-j", jobs];
+        args.extend_from_slice(extra);
+        let o = run(&args, &input);
         assert_eq!(o.status.code(), Some(0));
-        stderr(&o)
+        let why = stderr(&o);
+        (o.stdout, why)
     };
-    let one = explain("1");
+    let small = ["--max-line", "40"];
+    let (_, one) = explain(&[], "1");
     assert!(one.contains(r#""action":"pass-long-document""#), "{one}");
     assert!(one.contains(r#""rule":"en.ad.advertisement""#), "{one}");
+    let (small_out, small_one) = explain(&small, "1");
+    assert!(
+        small_one.contains(r#""action":"pass-long-line""#),
+        "{small_one}"
+    );
     for jobs in ["1", "2", "3"] {
-        assert_eq!(explain(jobs), one, "explanations at -j{jobs}");
-        let o2 = out_of(&["--max-doc", "100", "-j", jobs], &input);
-        assert_eq!(o2, o.stdout, "-j{jobs}");
-        let o3 = out_of(
-            &["--max-doc", "100", "--max-line", "40", "-j", jobs],
-            &input,
-        );
-        let o4 = out_of(
-            &["--max-doc", "100", "--max-line", "40", "-z", "-j", jobs],
-            &input,
-        );
-        assert_eq!(o3, o4, "-j{jobs}");
+        let (out, why) = explain(&[], jobs);
+        assert_eq!(why, one, "explanations at -j{jobs}");
+        assert_eq!(out, o.stdout, "-j{jobs}");
+        let (out, why) = explain(&small, jobs);
+        assert_eq!(why, small_one, "explanations at -j{jobs}, 40-byte lines");
+        assert_eq!(out, small_out, "-j{jobs}, 40-byte lines");
     }
+    // Without a NUL in the input, -z gives the same output.
+    let z = out_of(&["--max-doc", "100", "--max-line", "40", "-z"], &input);
+    assert_eq!(z, small_out);
 }
 
 #[test]

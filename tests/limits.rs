@@ -350,6 +350,26 @@ fn a_zero_byte_compressed_file_is_an_error_not_an_empty_success() {
     }
 }
 
+/// What a decoder gets out of a truncated stream before it fails: the bytes dechaff can read.
+fn readable(name: &str, packed: &[u8]) -> Vec<u8> {
+    let mut dec: Box<dyn Read> = if name.ends_with(".gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(packed))
+    } else {
+        match zstd::stream::read::Decoder::new(packed) {
+            Ok(d) => Box::new(d),
+            Err(_) => return Vec::new(),
+        }
+    };
+    let (mut got, mut buf) = (Vec::new(), [0u8; 4096]);
+    while let Ok(n) = dec.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        got.extend_from_slice(&buf[..n]);
+    }
+    got
+}
+
 #[test]
 fn truncated_compressed_input_at_any_cut_is_exit_2_after_writing_what_was_read() {
     let d = tempdir("cuts");
@@ -394,6 +414,21 @@ fn truncated_compressed_input_at_any_cut_is_exit_2_after_writing_what_was_read()
                     full.starts_with(&o.stdout),
                     "{name} cut at {cut}: not a prefix"
                 );
+                // At least every whole line that could be decoded was written.
+                let read = readable(name, &packed[..cut]);
+                let whole = &read[..read.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)];
+                let kept: Vec<u8> = whole
+                    .split_inclusive(|&b| b == b'\n')
+                    .filter(|l| *l != b"Advertisement\n")
+                    .flatten()
+                    .copied()
+                    .collect();
+                assert!(
+                    o.stdout.starts_with(&kept),
+                    "{name} cut at {cut}: {} bytes written, {} were readable",
+                    o.stdout.len(),
+                    kept.len()
+                );
                 if cut == packed.len() - 3 && name.ends_with(".gz") {
                     // Only gzip's trailer is cut: all of the text was read, and written.
                     assert!(
@@ -417,19 +452,30 @@ fn write_errors_at_any_thread_count_and_in_json_lines_are_exit_2() {
         .flat_map(|i| format!("{{\"text\": \"Story {i}.\\nAdvertisement\"}}\n").into_bytes())
         .collect();
     let j = write(&d, "t.jsonl", &records);
-    for args in [
-        vec!["-j", "2", t.to_str().unwrap()],
-        vec!["-j", "2", "--explain", t.to_str().unwrap()],
-        vec![j.to_str().unwrap()],
-        vec!["-o", "/dev/full", t.to_str().unwrap()],
+    let t = t.to_str().unwrap();
+    for (args, to_stdout) in [
+        (vec!["-j", "1", t], true),
+        (vec!["-j", "2", t], true),
+        (vec!["-j", "1", "--explain", t], true),
+        (vec!["-j", "2", "--explain", t], true),
+        (vec![j.to_str().unwrap()], true),
+        // -o is honoured: standard output is not /dev/full here.
+        (vec!["-o", "/dev/full", "-j", "1", t], false),
+        (vec!["-o", "/dev/full", "-j", "2", t], false),
     ] {
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .expect("this test needs Linux's /dev/full");
+        let stdout = if to_stdout {
+            Stdio::from(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open("/dev/full")
+                    .expect("this test needs Linux's /dev/full"),
+            )
+        } else {
+            Stdio::null()
+        };
         let o = dechaff()
             .args(&args)
-            .stdout(full)
+            .stdout(stdout)
             .stderr(Stdio::piped())
             .output()
             .unwrap();
@@ -439,6 +485,7 @@ fn write_errors_at_any_thread_count_and_in_json_lines_are_exit_2() {
             e.ends_with("No space left on device (os error 28)\n") && !e.contains("panicked"),
             "{args:?}: {e}"
         );
+        assert_eq!(e.lines().count(), 1, "one message: {args:?}: {e}");
     }
 }
 
