@@ -685,12 +685,15 @@ impl Filter<'_> {
     /// The text document driver: frames `input` into documents and judges each (see the
     /// module docs). With `handoff`, an input that is one document over the cap is returned
     /// half-read once the buffered part is written, for the caller's parallel line driver.
+    /// `len`, the input's size when known, lets a one-document input already over the cap
+    /// skip the buffer (see [`Filter::run_parallel_sized`]).
     pub(crate) fn run_documents<R: Read, W: Write + ?Sized, O: Observer + ?Sized>(
         &self,
         input: R,
         out: &mut W,
         obs: &mut O,
         handoff: bool,
+        len: Option<u64>,
     ) -> Result<Option<Handoff<R>>, RunError> {
         let numbered = obs.wants_line_numbers();
         let mut d = Docs {
@@ -712,6 +715,17 @@ impl Filter<'_> {
             at: Cursor::default(),
         };
         let file = d.config.boundary == Boundary::File;
+        if file && len.is_some_and(|n| n > d.config.max_doc as u64) {
+            // Over the cap whatever is read: nothing to buffer.
+            d.go_over().map_err(RunError::Write)?;
+            if handoff {
+                return Ok(Some(Handoff {
+                    rest: Vec::new(),
+                    reader: input,
+                    at: d.at,
+                }));
+            }
+        }
         let mut chunker = Chunker::new(input, self.config().max_line);
         loop {
             let piece = match chunker.next() {

@@ -151,7 +151,7 @@ impl<'m> Filter<'m> {
         obs: &mut O,
     ) -> Result<(), RunError> {
         if self.document_pass {
-            return self.run_documents(input, out, obs, false).map(|_| ());
+            return self.run_documents(input, out, obs, false, None).map(|_| ());
         }
         self.run_lines(input, out, obs, Cursor::default())
     }

@@ -157,7 +157,8 @@ fn run(args: Args) -> Result<u8, Error> {
             stats.records.add(&counts);
             r
         } else {
-            filter.run_parallel(reader, &mut out, &mut obs, jobs)
+            let len = streams::plain_len(path, args.decompress);
+            filter.run_parallel_sized(reader, &mut out, &mut obs, jobs, len)
         };
         match result {
             Ok(()) => {}

@@ -111,11 +111,32 @@ impl Filter<'_> {
         obs: &mut O,
         jobs: usize,
     ) -> Result<(), RunError> {
+        self.run_parallel_sized(input, out, obs, jobs, None)
+    }
+
+    /// Like [`Filter::run_parallel`], given how many bytes `input` holds when that is known in
+    /// advance (a regular file's size). In text mode with one document per input, an input
+    /// already longer than the document cap is then judged by line rules from its first byte
+    /// instead of after its first `--max-doc` bytes were buffered: the same output and counts
+    /// (its oversize event reports 0 bytes buffered), without the buffer. `len` is only a
+    /// hint: an input that turns out shorter is still judged correctly as one oversize
+    /// document by line rules.
+    pub fn run_parallel_sized<R: Read + Send, W: Write + ?Sized, O: Observer + ?Sized>(
+        &self,
+        input: R,
+        out: &mut W,
+        obs: &mut O,
+        jobs: usize,
+        len: Option<u64>,
+    ) -> Result<(), RunError> {
         if jobs <= 1 {
+            if self.uses_documents() {
+                return self.run_documents(input, out, obs, false, len).map(|_| ());
+            }
             return self.run(input, out, obs);
         }
         if self.uses_documents() {
-            return match self.run_documents(input, out, obs, true)? {
+            return match self.run_documents(input, out, obs, true, len)? {
                 None => Ok(()),
                 Some(h) => self.run_parallel_lines(
                     io::Cursor::new(h.rest).chain(h.reader),
@@ -235,6 +256,11 @@ impl Filter<'_> {
     }
 }
 
+/// The usual size of a chunk handed to a worker. Smaller than the line limit (1 MiB by
+/// default) so that the pool of `jobs + 2` buffer pairs stays a few MiB; large enough that
+/// handing chunks between threads costs nothing measurable.
+const CHUNK: usize = 256 << 10;
+
 /// The reader thread: fills buffers from the pool with whole lines and numbers them.
 fn read_chunks<R: Read>(
     mut input: R,
@@ -250,28 +276,42 @@ fn read_chunks<R: Read>(
     loop {
         let Ok(mut slot) = pool.recv() else { return };
         slot.input.clear();
-        slot.input.reserve(capacity);
         slot.input.extend_from_slice(&carry);
+        // The carry is a partial line: it holds no terminator.
+        let mut scanned = carry.len();
         carry.clear();
-        // Fill the buffer: for a line-aligned cut the chunk should be as large as the buffer.
-        while !eof && slot.input.len() < capacity {
-            let len = slot.input.len();
-            slot.input.resize(capacity, 0);
-            match input.read(&mut slot.input[len..]) {
-                Ok(0) => {
-                    slot.input.truncate(len);
-                    eof = true;
-                }
-                Ok(n) => slot.input.truncate(len + n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => slot.input.truncate(len),
-                Err(e) => {
-                    // Hand on what was read, then the error, so nothing read is lost.
-                    slot.input.truncate(len);
-                    let _ = send_job(&jobs, seq, in_long, true, slot, &mut carry);
-                    let _ = done.send(Msg::ReadError(seq + 1, e));
-                    return;
+        // Fill the buffer up to `target`: for a line-aligned cut the chunk should be full. A
+        // chunk is `CHUNK` bytes unless no line ends in it, when it grows up to `capacity`, the
+        // line limit, so that every line within the limit is still matched as a line.
+        let mut target = CHUNK.min(capacity);
+        loop {
+            while !eof && slot.input.len() < target {
+                let len = slot.input.len();
+                slot.input.resize(target, 0);
+                match input.read(&mut slot.input[len..]) {
+                    Ok(0) => {
+                        slot.input.truncate(len);
+                        eof = true;
+                    }
+                    Ok(n) => slot.input.truncate(len + n),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => slot.input.truncate(len),
+                    Err(e) => {
+                        // Hand on what was read, then the error, so nothing read is lost.
+                        slot.input.truncate(len);
+                        let _ = send_job(&jobs, seq, in_long, true, slot, &mut carry);
+                        let _ = done.send(Msg::ReadError(seq + 1, e));
+                        return;
+                    }
                 }
             }
+            if eof || in_long || target >= capacity {
+                break;
+            }
+            if memchr::memchr(b'\n', &slot.input[scanned..]).is_some() {
+                break;
+            }
+            scanned = slot.input.len();
+            target = target.saturating_mul(2).min(capacity);
         }
         if slot.input.is_empty() {
             if in_long {

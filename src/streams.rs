@@ -74,6 +74,42 @@ pub fn open_input(path: &Path, decompress: bool) -> io::Result<Box<dyn Read + Se
     decoder(f, by_name(path))
 }
 
+/// The number of bytes `open_input(path, decompress)` will yield, when the input is a regular
+/// file read as it is (not decompressed): its size, less what was already read from standard
+/// input. `None` when that is unknown (pipes, terminals, compressed or possibly compressed
+/// input). The filter uses it only as a hint (see [`dechaff::Filter::run_parallel_sized`]).
+pub fn plain_len(path: &Path, decompress: bool) -> Option<u64> {
+    if path.as_os_str() == "-" {
+        if decompress {
+            return None;
+        }
+        return stdin_len();
+    }
+    if by_name(path) != Compression::None {
+        return None;
+    }
+    let m = std::fs::metadata(path).ok()?;
+    m.is_file().then_some(m.len())
+}
+
+#[cfg(unix)]
+fn stdin_len() -> Option<u64> {
+    use std::io::Seek;
+    use std::os::fd::AsFd;
+    let mut f = File::from(io::stdin().as_fd().try_clone_to_owned().ok()?);
+    let m = f.metadata().ok()?;
+    if !m.is_file() {
+        return None;
+    }
+    let pos = f.stream_position().ok()?;
+    Some(m.len().saturating_sub(pos))
+}
+
+#[cfg(not(unix))]
+fn stdin_len() -> Option<u64> {
+    None
+}
+
 /// The output: standard output, a file, or a compressed file.
 pub enum Output {
     /// Buffered standard output or plain file.

@@ -396,3 +396,65 @@ fn bad_document_options_are_errors() {
         "dechaff: -z and --doc-sep split plain text; with --jsonl each record is one document",
     );
 }
+
+/// A regular file whose size is already over the document cap goes through the line rules
+/// without being buffered (its oversize event reports 0 bytes buffered), from a path or
+/// redirected to standard input; a pipe is buffered up to the cap first. Output is the same.
+#[test]
+fn a_file_known_to_be_over_the_cap_is_not_buffered_and_gives_the_same_output() {
+    let mut input = Vec::new();
+    for i in 0..200 {
+        input.extend_from_slice(format!("Paragraph {i} of the story.\nAdvertisement\n").as_bytes());
+    }
+    let dir = tempdir("known-len");
+    let path = write(&dir, "big.txt", &input);
+    // A 100-byte read buffer: the driver reads many pieces before the cap is reached.
+    let args = [
+        "--max-doc",
+        "1000",
+        "--max-line",
+        "100",
+        "--explain=json",
+        "-j",
+        "2",
+    ];
+    let piped = run(&args, &input);
+    assert_eq!(piped.status.code(), Some(0));
+    assert!(stderr(&piped).contains(r#""action":"pass-long-document","bytes":"#));
+    assert!(
+        !stderr(&piped).contains(r#""bytes":0,"#),
+        "a pipe is buffered first"
+    );
+    let mut with_path = args.to_vec();
+    let p = path.to_str().unwrap();
+    with_path.push(p);
+    let from_file = crate::util::dechaff().args(&with_path).output().unwrap();
+    let redirected = crate::util::dechaff()
+        .args(args)
+        .stdin(std::fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    for o in [&from_file, &redirected] {
+        assert_eq!(o.status.code(), Some(0));
+        assert_eq!(o.stdout, piped.stdout, "same output");
+        let why = stderr(o);
+        assert!(
+            why.contains(r#""action":"pass-long-document","bytes":0,"#),
+            "{why}"
+        );
+        // Every removal is the same; only the buffered byte count differs.
+        let rest = |s: &str| {
+            s.lines()
+                .skip(1)
+                .map(|l| {
+                    let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                    v.as_object_mut().unwrap().remove("input");
+                    v
+                })
+                .collect::<Vec<_>>()
+        };
+        let (a, b) = (rest(&why), rest(&stderr(&piped)));
+        assert_eq!(a.len(), 200);
+        assert!(a == b, "the removals differ");
+    }
+}

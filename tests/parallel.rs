@@ -70,3 +70,66 @@ fn any_thread_count_and_buffer_size_gives_identical_output_and_events() {
         }
     }
 }
+
+/// Lines between the worker chunk size (256 KiB) and the line limit (1 MiB) are still judged
+/// as lines at any thread count: the reader grows a chunk that holds no line end.
+#[test]
+fn lines_longer_than_a_chunk_but_within_the_limit_are_matched_at_any_thread_count() {
+    let specs = dechaff::rules::parse_rules(
+        "t",
+        "t.needle ad contains NEEDLE-AT-THE-END\n",
+        &mut Vec::new(),
+    )
+    .unwrap();
+    let m = Matcher::new(&specs).unwrap();
+    let f = Filter::new(&m, FilterConfig::default());
+    let mut data = Vec::new();
+    for (i, len) in [100usize, 300 << 10, 700 << 10, (1 << 20) - 40, 5 << 10]
+        .into_iter()
+        .enumerate()
+    {
+        data.extend_from_slice(format!("Story line {i}.\n").as_bytes());
+        data.extend(std::iter::repeat_n(b'q', len));
+        data.extend_from_slice(b" NEEDLE-AT-THE-END\n");
+    }
+    let mut one = Vec::new();
+    f.run(&data[..], &mut one, &mut ()).unwrap();
+    let kept = String::from_utf8(one.clone()).unwrap();
+    assert!(
+        !kept.contains("NEEDLE"),
+        "every needle line is within the limit"
+    );
+    assert_eq!(kept.lines().count(), 5, "the story lines stay");
+    for jobs in [2, 3] {
+        let mut got = Vec::new();
+        f.run_parallel(&data[..], &mut got, &mut (), jobs).unwrap();
+        assert_eq!(got, one, "-j{jobs}");
+    }
+}
+
+/// Given a known length over the document cap, the document driver skips its buffer but
+/// gives the same bytes and the same removals as when it finds the cap by reading.
+#[test]
+fn a_known_length_over_the_document_cap_gives_the_same_output() {
+    let data = input();
+    let mut cats = Vec::new();
+    let m = Matcher::new(&dechaff::packs::builtin_specs(None, &mut cats).unwrap()).unwrap();
+    let f = Filter::new(&m, FilterConfig::default()).with_documents(dechaff::DocumentConfig {
+        max_doc: 10_000,
+        ..Default::default()
+    });
+    assert!(f.uses_documents(), "the packs have document rules");
+    let mut want = Vec::new();
+    let mut want_log = Log::default();
+    f.run(&data[..], &mut want, &mut want_log).unwrap();
+    for jobs in [1, 2] {
+        for len in [Some(data.len() as u64), None] {
+            let mut got = Vec::new();
+            let mut log = Log::default();
+            f.run_parallel_sized(&data[..], &mut got, &mut log, jobs, len)
+                .unwrap();
+            assert_eq!(got, want, "-j{jobs} len {len:?}");
+            assert_eq!(log, want_log, "-j{jobs} len {len:?}");
+        }
+    }
+}
