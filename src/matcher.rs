@@ -33,7 +33,7 @@
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
-use memchr::memchr;
+use memchr::{memchr, memrchr};
 use std::sync::OnceLock;
 
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
@@ -844,6 +844,29 @@ impl Matcher {
         self.floating_hits(chunk, &mut found);
         let mut next = 0;
         let n = chunk.len();
+        if !every && self.starts.is_none() && self.ends.is_none() {
+            // Only floating patterns: a line without a hit is kept, so only the lines holding
+            // one are looked at (hits come in the order of their ends, hence line by line).
+            while let Some(&(_, first, _)) = found.get(next) {
+                let ls = memrchr(b'\n', &chunk[..first]).map_or(0, |i| i + 1);
+                let le = memchr(b'\n', &chunk[first..]).map_or(n, |i| first + i + 1);
+                let ce = content_end(chunk, ls, le);
+                scratch.hits.clear();
+                while let Some(&(p, s, e)) = found.get(next).filter(|h| h.1 < le) {
+                    scratch.hits.push((p, s - ls, e - ls));
+                    next += 1;
+                }
+                let v = self.evaluate(&chunk[ls..ce], scratch);
+                if v != Verdict::Keep
+                    && let Err(e) = on_line(ls, ce, le, v, scratch)
+                {
+                    scratch.floating = found;
+                    return Err(e);
+                }
+            }
+            scratch.floating = found;
+            return Ok(());
+        }
         let mut ls = 0;
         while ls < n {
             let le = memchr(b'\n', &chunk[ls..]).map_or(n, |i| ls + i + 1);
