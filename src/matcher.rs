@@ -173,7 +173,11 @@ impl LazyRegex {
                     // The one-pass DFA serves only anchored searches that the lazy DFA gave up
                     // on; building it for every `^` regex cost more than it saved (callgrind,
                     // BENCHMARKS.md "Round 2").
-                    .onepass(false),
+                    .onepass(false)
+                    // Only lines where a key was found are tested, so a prefilter would rarely
+                    // skip anything, and choosing one (literal extraction and optimisation)
+                    // was a fifth of the start-up cost of a 124-regex list (callgrind).
+                    .auto_prefilter(false),
             )
             .syntax(
                 syntax::Config::new()
