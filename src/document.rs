@@ -26,7 +26,8 @@
 //!    dropped too and report as cut by that rule: a site footer whose template prints a fixed
 //!    block of N teasers above it. Blank lines in the block are kept. Lines in the block that
 //!    other rules already drop (or another marker's block) count toward the N and keep their
-//!    own rule; lines longer than the line cap count and pass unchecked. When fewer than N
+//!    own rule; a line a strip rule changed goes whole; lines longer than the line cap count
+//!    and pass unchecked. When fewer than N
 //!    non-blank lines stand before the marker in its document, nothing before it is dropped:
 //!    the block is not the template's, so it may be the story.
 //! 4. **footnote pairing**: for every line dropped by a `footnote` rule (also one later cut), its
@@ -153,6 +154,8 @@ pub struct Zones {
     pub head: usize,
     /// The largest `tail=N`.
     pub tail: usize,
+    /// The largest `before=N` (0: no rule has one).
+    pub before: usize,
     /// True when some rule has `head=`, `tail=`, `cut`, `before=` or `footnote`.
     pub any: bool,
     /// True when some rule has `site=`.
@@ -166,6 +169,7 @@ impl Zones {
         for r in rules {
             z.head = z.head.max(r.head.unwrap_or(0));
             z.tail = z.tail.max(r.tail.unwrap_or(0));
+            z.before = z.before.max(r.before.unwrap_or(0));
             z.any |=
                 r.head.is_some() || r.tail.is_some() || r.cut || r.before.is_some() || r.footnote;
             z.sites |= r.site.is_some();
@@ -337,7 +341,9 @@ pub(crate) fn judge(
                 }
             }
         }
-        drop_blocks_before(rules, text, work);
+        if zones.before > 0 {
+            drop_blocks_before(rules, zones.tail, text, work);
+        }
     }
     let mut out = Outcome {
         changed: work
@@ -378,12 +384,15 @@ pub(crate) fn judge(
 }
 
 /// Step 3 of the module docs: the block of N non-blank lines before each `before=N` marker.
-fn drop_blocks_before(rules: &[RuleInfo], text: &[u8], work: &mut DocWork) {
+/// A marker's rule has `tail=M`, so markers are looked for in the last `tail` (the largest M)
+/// lines only.
+fn drop_blocks_before(rules: &[RuleInfo], tail: usize, text: &[u8], work: &mut DocWork) {
     let blank = |l: &Line| {
         let (a, b) = trim_bounds(&text[l.start..l.content_end]);
         a >= b
     };
-    for k in 0..work.fates.len() {
+    let n = work.fates.len();
+    for k in n.saturating_sub(tail)..n {
         let Fate::Drop(r) = work.fates[k] else {
             continue;
         };

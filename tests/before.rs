@@ -114,6 +114,23 @@ fn lines_other_rules_drop_count_toward_the_block_and_keep_their_rule() {
 }
 
 #[test]
+fn a_line_a_strip_rule_changed_in_the_block_goes_whole() {
+    let d = tempdir("strip-in-block");
+    let strip = write(&d, "strip.rules", b"s.tag ad contains,strip [promo]\\s\n");
+    let foot = write(&d, "before.rules", RULES.as_bytes());
+    let base = [
+        "--no-default-rules",
+        "--rules",
+        strip.to_str().unwrap(),
+        "--rules",
+        foot.to_str().unwrap(),
+    ];
+    let o = run(&base, b"Story [promo] one.\n[promo] Teaser A\nTeaser B\nTeaser C\nReprints of our texts are welcome.\n");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.stdout, b"Story one.\n");
+}
+
+#[test]
 fn explain_and_stats_name_the_footer_rule_for_the_block() {
     let (_, err) = filter("explain-text", &["--explain"], DOC);
     let lines: Vec<&str> = err.lines().collect();
