@@ -27,9 +27,9 @@
 //!    block of N teasers above it. Blank lines in the block are kept. Lines in the block that
 //!    other rules already drop (or another marker's block) count toward the N and keep their
 //!    own rule; a line a strip rule changed goes whole; lines longer than the line cap count
-//!    and pass unchecked. When fewer than N
-//!    non-blank lines stand before the marker in its document, nothing before it is dropped:
-//!    the block is not the template's, so it may be the story.
+//!    and pass unchecked. When fewer than N non-blank lines stand before the marker in its
+//!    document, nothing before it is dropped: the block is not the template's, so it may be
+//!    the story.
 //! 4. **footnote pairing**: for every line dropped by a `footnote` rule (also one later cut), its
 //!    leading marker (`*`, `**`, `***`) and the names it explains are read: the name after the
 //!    marker ("*Daesh, also known as IS/ISIS/ISIL/Islamic State, is ..." gives "Daesh"), the
@@ -66,9 +66,9 @@
 //!
 //! # The fast path
 //!
-//! With no document rule loaded (`head=`, `tail=`, `cut`, `before=`, `footnote`), no cap and no `-z` or
-//! `--doc-sep`, text runs on the line path exactly as before: nothing is buffered beyond the
-//! line buffer. (`site=` alone does not need documents: the site of a text run is fixed.)
+//! With no document rule loaded (`head=`, `tail=`, `cut`, `before=`, `footnote`), no cap and
+//! no `-z` or `--doc-sep`, text runs on the line path exactly as before: nothing is buffered
+//! beyond the line buffer. (`site=` alone does not need documents: the site of a text run is fixed.)
 
 use std::io::{self, Read, Write};
 
@@ -396,11 +396,11 @@ fn drop_blocks_before(rules: &[RuleInfo], tail: usize, text: &[u8], work: &mut D
         let Fate::Drop(r) = work.fates[k] else {
             continue;
         };
-        let Some(n) = rules[r].before else {
+        let Some(size) = rules[r].before else {
             continue;
         };
         // The first line of the block: the N-th non-blank line counting up from the marker.
-        let mut need = n;
+        let mut need = size;
         let mut from = k;
         while need > 0 && from > 0 {
             from -= 1;

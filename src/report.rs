@@ -520,13 +520,13 @@ impl<'r, W: Write> Explain<'r, W> {
         } else {
             write!(self.out, "{}:{}: ", self.name, ev.line_no)?;
         }
-        let r = &self.rules[ev.rule];
         let what = match ev.kind {
-            EventKind::Dropped if ev.cut => marked_action(r),
+            EventKind::Dropped if ev.cut => marked_action(&self.rules[ev.rule]),
             EventKind::Dropped => "dropped",
             EventKind::Changed => "changed",
             EventKind::LongLine => return writeln!(self.out, "passed (line longer than the cap)"),
         };
+        let r = &self.rules[ev.rule];
         write!(self.out, "{what} {} ({}): ", r.id, r.category)?;
         write_escaped(&mut self.out, ev.line)?;
         writeln!(self.out)
