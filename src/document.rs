@@ -21,7 +21,16 @@
 //! 2. **cut**: the first line dropped by a `cut` rule (which always has `tail=N`) and every line
 //!    after it are dropped. Lines after the marker report as cut by that rule. Lines longer
 //!    than the line cap still pass unchecked.
-//! 3. **footnote pairing**: for every line dropped by a `footnote` rule (also one later cut), its
+//! 3. **before**: for every line still dropped by a `before=N` rule (which always has `tail=M`;
+//!    a marker a cut swept away acts no more), the N non-blank lines directly before it are
+//!    dropped too and report as cut by that rule: a site footer whose template prints a fixed
+//!    block of N teasers above it. Blank lines in the block are kept. Lines in the block that
+//!    other rules already drop (or another marker's block) count toward the N and keep their
+//!    own rule; a line a strip rule changed goes whole; lines longer than the line cap count
+//!    and pass unchecked. When fewer than N non-blank lines stand before the marker in its
+//!    document, nothing before it is dropped: the block is not the template's, so it may be
+//!    the story.
+//! 4. **footnote pairing**: for every line dropped by a `footnote` rule (also one later cut), its
 //!    leading marker (`*`, `**`, `***`) and the names it explains are read: the name after the
 //!    marker ("*Daesh, also known as IS/ISIS/ISIL/Islamic State, is ..." gives "Daesh"), the
 //!    aliases after "also known as" or in brackets right after the name ("IS", "ISIS", "ISIL",
@@ -34,7 +43,7 @@
 //!    so then the marker is stripped after any word. A footnote whose name is more than six
 //!    words (no comma, bracket or verb ends it) pairs with nothing, and a marker with no
 //!    footnote in its document stays: precision first.
-//! 4. **the cap** (`--max-removed SHARE`): when the removals would take more than SHARE of the
+//! 5. **the cap** (`--max-removed SHARE`): when the removals would take more than SHARE of the
 //!    document's non-blank lines, or of its bytes, the document is written unchanged and
 //!    reported as flagged: that much chaff means a rule misfired or the document is not an
 //!    article. Documents of fewer than [`CAP_MIN_LINES`] non-blank lines are never flagged:
@@ -57,9 +66,9 @@
 //!
 //! # The fast path
 //!
-//! With no document rule loaded (`head=`, `tail=`, `cut`, `footnote`), no cap and no `-z` or
-//! `--doc-sep`, text runs on the line path exactly as before: nothing is buffered beyond the
-//! line buffer. (`site=` alone does not need documents: the site of a text run is fixed.)
+//! With no document rule loaded (`head=`, `tail=`, `cut`, `before=`, `footnote`), no cap and
+//! no `-z` or `--doc-sep`, text runs on the line path exactly as before: nothing is buffered
+//! beyond the line buffer. (`site=` alone does not need documents: the site of a text run is fixed.)
 
 use std::io::{self, Read, Write};
 
@@ -145,7 +154,9 @@ pub struct Zones {
     pub head: usize,
     /// The largest `tail=N`.
     pub tail: usize,
-    /// True when some rule has `head=`, `tail=`, `cut` or `footnote`.
+    /// The largest `before=N` (0: no rule has one).
+    pub before: usize,
+    /// True when some rule has `head=`, `tail=`, `cut`, `before=` or `footnote`.
     pub any: bool,
     /// True when some rule has `site=`.
     pub sites: bool,
@@ -158,7 +169,9 @@ impl Zones {
         for r in rules {
             z.head = z.head.max(r.head.unwrap_or(0));
             z.tail = z.tail.max(r.tail.unwrap_or(0));
-            z.any |= r.head.is_some() || r.tail.is_some() || r.cut || r.footnote;
+            z.before = z.before.max(r.before.unwrap_or(0));
+            z.any |=
+                r.head.is_some() || r.tail.is_some() || r.cut || r.before.is_some() || r.footnote;
             z.sites |= r.site.is_some();
         }
         z
@@ -182,7 +195,8 @@ pub(crate) enum Fate {
     /// Longer than the line cap: kept unchecked.
     Long,
     Drop(RuleId),
-    /// After a cut marker: dropped because of this cut rule.
+    /// Dropped for the marker line of this rule rather than by its own match: after a `cut`
+    /// marker, or in the block before a `before=N` marker.
     Cut(RuleId),
     /// Spans removed: the new content is `arena[text.0..text.1]`, the spans (in the line's
     /// coordinates) `spans[spans.0..spans.1]`.
@@ -327,6 +341,9 @@ pub(crate) fn judge(
                 }
             }
         }
+        if zones.before > 0 {
+            drop_blocks_before(rules, zones.tail, text, work);
+        }
     }
     let mut out = Outcome {
         changed: work
@@ -364,6 +381,40 @@ pub(crate) fn judge(
         out.changed = false;
     }
     out
+}
+
+/// Step 3 of the module docs: the block of N non-blank lines before each `before=N` marker.
+/// A marker's rule has `tail=M`, so markers are looked for in the last `tail` (the largest M)
+/// lines only.
+fn drop_blocks_before(rules: &[RuleInfo], tail: usize, text: &[u8], work: &mut DocWork) {
+    let blank = |l: &Line| {
+        let (a, b) = trim_bounds(&text[l.start..l.content_end]);
+        a >= b
+    };
+    let n = work.fates.len();
+    for k in n.saturating_sub(tail)..n {
+        let Fate::Drop(r) = work.fates[k] else {
+            continue;
+        };
+        let Some(size) = rules[r].before else {
+            continue;
+        };
+        // The first line of the block: the N-th non-blank line counting up from the marker.
+        let mut need = size;
+        let mut from = k;
+        while need > 0 && from > 0 {
+            from -= 1;
+            need -= usize::from(!blank(&work.lines[from]));
+        }
+        if need > 0 {
+            continue;
+        }
+        for i in from..k {
+            if matches!(work.fates[i], Fate::Keep | Fate::Change { .. }) && !blank(&work.lines[i]) {
+                work.fates[i] = Fate::Cut(r);
+            }
+        }
+    }
 }
 
 fn judge_line(matcher: &Matcher, text: &[u8], work: &mut DocWork, i: usize) {

@@ -5,8 +5,8 @@
 //! Kept bytes between two removals are written as one slice straight from the read buffer.
 //!
 //! This is the *line path*: each line judged alone, streaming. When the rules need whole
-//! documents (zones, `cut`, `footnote`), a removal cap is set or documents are delimited
-//! (`-z`, `--doc-sep`), [`Filter::run`] hands the input to the document driver in
+//! documents (zones, `cut`, `before=`, `footnote`), a removal cap is set or documents are
+//! delimited (`-z`, `--doc-sep`), [`Filter::run`] hands the input to the document driver in
 //! [`crate::document`] instead, which falls back to this path for documents over its cap.
 
 use std::io::{self, Read, Write};

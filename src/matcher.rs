@@ -342,6 +342,8 @@ pub struct RuleInfo {
     pub tail: Option<usize>,
     /// `cut`: the line and the rest of its document are dropped.
     pub cut: bool,
+    /// `before=N`: the line and the N non-blank lines before it in its document are dropped.
+    pub before: Option<usize>,
     /// `footnote`: the markers the dropped footnote explains are stripped from its document.
     pub footnote: bool,
     /// `site=HOST`: only documents of this site.
@@ -562,9 +564,12 @@ impl Matcher {
     /// are compiled here, before any input is read.
     pub fn new(specs: &[RuleSpec]) -> Result<Matcher> {
         crate::rules::check_unique_ids(specs)?;
+        // Marker rules (`cut`, `before=`) come first: their document action beats a plain drop.
         let cut_first: Vec<RuleSpec>;
-        let specs = if specs.iter().any(|s| s.cut) {
-            let (cuts, rest): (Vec<&RuleSpec>, Vec<&RuleSpec>) = specs.iter().partition(|s| s.cut);
+        let marks = |s: &RuleSpec| s.cut || s.before.is_some();
+        let specs = if specs.iter().any(marks) {
+            let (cuts, rest): (Vec<&RuleSpec>, Vec<&RuleSpec>) =
+                specs.iter().partition(|s| marks(s));
             cut_first = cuts.into_iter().chain(rest).cloned().collect();
             &cut_first[..]
         } else {
@@ -689,6 +694,7 @@ impl Matcher {
                 head: s.head,
                 tail: s.tail,
                 cut: s.cut,
+                before: s.before,
                 footnote: s.footnote,
                 site: s.site.clone(),
             });

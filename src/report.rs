@@ -40,8 +40,9 @@ pub struct Event<'a> {
     pub offset: u64,
     /// For a changed line, the removed spans, as offsets into [`Event::line`].
     pub spans: &'a [Span],
-    /// True for a line dropped because it follows a `cut` rule's marker (`rule`) in its
-    /// document.
+    /// True for a line dropped for its document's marker line of `rule` rather than by its own
+    /// match: after a `cut` marker, or in the block before a `before=N` marker
+    /// ([`RuleInfo::before`] tells which).
     pub cut: bool,
 }
 
@@ -182,6 +183,9 @@ pub struct RuleCount {
     pub changed: u64,
     /// Bytes removed (whole lines with terminators, or stripped spans).
     pub bytes: u64,
+    /// Of `dropped`, the lines dropped for the rule's marker line rather than by its own match
+    /// (after a `cut` marker, or in the block before a `before=N` marker).
+    pub marked: u64,
 }
 
 impl RecordCounts {
@@ -224,8 +228,6 @@ pub struct Stats {
     pub flagged_documents: u64,
     /// Documents over the document cap, judged by line rules only.
     pub oversize_documents: u64,
-    /// Lines dropped because they followed a cut marker (also counted under the cut rule).
-    pub cut_lines: u64,
     /// JSON Lines record counts (all zero for plain text).
     pub records: RecordCounts,
 }
@@ -238,7 +240,6 @@ impl Stats {
             long_lines: 0,
             flagged_documents: 0,
             oversize_documents: 0,
-            cut_lines: 0,
             records: RecordCounts::default(),
         }
     }
@@ -249,17 +250,32 @@ impl Stats {
             a.dropped += b.dropped;
             a.changed += b.changed;
             a.bytes += b.bytes;
+            a.marked += b.marked;
         }
         self.long_lines += other.long_lines;
         self.flagged_documents += other.flagged_documents;
         self.oversize_documents += other.oversize_documents;
-        self.cut_lines += other.cut_lines;
         self.records.add(&other.records);
     }
 
     /// Total lines dropped.
     pub fn dropped(&self) -> u64 {
         self.per_rule.iter().map(|c| c.dropped).sum()
+    }
+
+    /// Lines dropped for a marker line of `rules` (the rules these stats count):
+    /// `(after a cut marker, in the block before a before=N marker)`. Also counted under the
+    /// marker's rule.
+    pub fn marked_lines(&self, rules: &[RuleInfo]) -> (u64, u64) {
+        let (mut cut, mut before) = (0, 0);
+        for (info, c) in rules.iter().zip(&self.per_rule) {
+            if info.before.is_some() {
+                before += c.marked;
+            } else {
+                cut += c.marked;
+            }
+        }
+        (cut, before)
     }
 
     /// Total lines changed.
@@ -311,11 +327,17 @@ impl Stats {
                 self.long_lines
             )?;
         }
-        if self.cut_lines > 0 {
+        let (cut_lines, before_lines) = self.marked_lines(rules);
+        if cut_lines > 0 {
             writeln!(
                 w,
-                "dechaff: {} of the removed lines followed a cut marker",
-                self.cut_lines
+                "dechaff: {cut_lines} of the removed lines followed a cut marker"
+            )?;
+        }
+        if before_lines > 0 {
+            writeln!(
+                w,
+                "dechaff: {before_lines} of the removed lines stood in the block before a before=N marker"
             )?;
         }
         if self.flagged_documents + self.oversize_documents > 0 {
@@ -367,6 +389,7 @@ impl Stats {
 
     /// Writes the statistics as one JSON object.
     pub fn write_json(&self, rules: &[RuleInfo], w: &mut dyn Write) -> io::Result<()> {
+        let (cut_lines, before_lines) = self.marked_lines(rules);
         let cats: serde_json::Map<String, serde_json::Value> = self
             .per_category_counts(rules)
             .into_iter()
@@ -390,7 +413,8 @@ impl Stats {
             "lines_changed": self.changed(),
             "bytes_removed": self.per_rule.iter().map(|c| c.bytes).sum::<u64>(),
             "long_lines": self.long_lines,
-            "cut_lines": self.cut_lines,
+            "cut_lines": cut_lines,
+            "before_lines": before_lines,
             "documents": {"flagged": self.flagged_documents,
                 "oversize": self.oversize_documents},
             "records": {"read": self.records.records, "changed": self.records.changed,
@@ -417,7 +441,7 @@ impl Observer for Stats {
                     c.changed += 1;
                 }
                 c.bytes += ev.bytes_removed as u64;
-                self.cut_lines += u64::from(ev.cut);
+                c.marked += u64::from(ev.cut);
             }
         }
         Ok(())
@@ -440,13 +464,24 @@ pub enum ExplainFormat {
     /// One JSON object per removal, for audit trails kept beside shards:
     /// `{"input", "record", "line", "rule", "category", "action", "bytes", "span", "text"}`
     /// (`record` is null for plain text; `action` is `drop`, `cut` (a line after a cut
-    /// marker), `strip` or `pass-long-line`; `span` is `[start, end]`, the byte range removed:
+    /// marker), `before` (a line in the block before a `before=N` marker, `rule`), `strip` or
+    /// `pass-long-line`; `span` is `[start, end]`, the byte range removed:
     /// offsets in the input for plain text, in the decoded field text for JSON Lines; a strip
     /// gives `spans`, a list of them; `text` is the line, invalid UTF-8 replaced). A document
     /// left unchanged by the cap or over the document cap is one object with `action` `flag`
     /// or `pass-long-document`, its first `line`, its `lines`, `bytes` and the `removed_lines`
     /// and `removed_bytes` the rules would have taken.
     Json,
+}
+
+/// How a line dropped for a marker line of `rule` is explained: `cut` after a cut marker,
+/// `before` in the block before a `before=N` marker.
+fn marked_action(rule: &RuleInfo) -> &'static str {
+    if rule.before.is_some() {
+        "before"
+    } else {
+        "cut"
+    }
 }
 
 /// Writes an explanation of every removed or changed line (and every line passed through as
@@ -486,7 +521,7 @@ impl<'r, W: Write> Explain<'r, W> {
             write!(self.out, "{}:{}: ", self.name, ev.line_no)?;
         }
         let what = match ev.kind {
-            EventKind::Dropped if ev.cut => "cut",
+            EventKind::Dropped if ev.cut => marked_action(&self.rules[ev.rule]),
             EventKind::Dropped => "dropped",
             EventKind::Changed => "changed",
             EventKind::LongLine => return writeln!(self.out, "passed (line longer than the cap)"),
@@ -499,7 +534,10 @@ impl<'r, W: Write> Explain<'r, W> {
 
     fn write_json(&mut self, ev: &Event<'_>) -> io::Result<()> {
         let (action, rule) = match ev.kind {
-            EventKind::Dropped if ev.cut => ("cut", Some(&self.rules[ev.rule])),
+            EventKind::Dropped if ev.cut => {
+                let r = &self.rules[ev.rule];
+                (marked_action(r), Some(r))
+            }
             EventKind::Dropped => ("drop", Some(&self.rules[ev.rule])),
             EventKind::Changed => ("strip", Some(&self.rules[ev.rule])),
             EventKind::LongLine => ("pass-long-line", None),

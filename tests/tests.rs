@@ -2,6 +2,7 @@
 
 mod util;
 
+mod before;
 mod cli;
 mod documents;
 mod fixtures;

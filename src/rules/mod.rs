@@ -15,7 +15,7 @@
 //! rule      = ID ws CATEGORY ws KIND { "," OPTION } ws PATTERN
 //! KIND      = "line" | "prefix" | "suffix" | "contains" | "regex"
 //! OPTION    = "case" | "strip" | "max-chars=" N | "max-words=" N
-//!           | "head=" N | "tail=" N | "cut" | "footnote" | "site=" HOST
+//!           | "head=" N | "tail=" N | "cut" | "before=" N | "footnote" | "site=" HOST
 //! ID        = 1*( ALNUM | "_" | "." | "-" )
 //! CATEGORY  = "crosslink" | "promo" | "ad" | "disclaimer" | "widget" | a declared NAME
 //! ```
@@ -23,11 +23,12 @@
 //! `PATTERN` is the rest of the line with surrounding blanks removed. Literal patterns know
 //! three escapes: `\\`, `\s` (a space) and `\t`. See the README for the meaning of each kind.
 //!
-//! The document options (`head=`, `tail=`, `cut`, `footnote`, `site=`) scope a rule to part of
-//! a document or to one site, or give it a document-wide effect; [`crate::document`] says what
-//! a document is and applies them. They are checked here for consistency: `cut` needs `tail=N`
-//! (an end-of-article marker is only trusted near the end), `cut` and `footnote` are drop
-//! actions and so exclude `strip`, and `head=` and `tail=` exclude each other.
+//! The document options (`head=`, `tail=`, `cut`, `before=`, `footnote`, `site=`) scope a rule
+//! to part of a document or to one site, or give it a document-wide effect; [`crate::document`]
+//! says what a document is and applies them. They are checked here for consistency: `cut` and
+//! `before=N` need `tail=N` (an end-of-article marker or a site footer is only trusted near the
+//! end), `cut`, `before=` and `footnote` are drop actions and so exclude `strip` and each other,
+//! `before=N` takes 1 to [`MAX_BEFORE`] lines, and `head=` and `tail=` exclude each other.
 
 mod parse;
 
@@ -36,6 +37,10 @@ pub use parse::{GrepOptions, grep_specs, parse_rules};
 
 use std::fmt;
 use std::sync::Arc;
+
+/// The largest `before=N`: a site template's block of teasers is a few dozen lines at most, and
+/// a larger block would reach into the story.
+pub const MAX_BEFORE: usize = 64;
 
 /// The five kinds of chaff the tool exists to remove; every rule file may use them undeclared.
 pub const CORE_CATEGORIES: [&str; 5] = ["crosslink", "promo", "ad", "disclaimer", "widget"];
@@ -104,10 +109,15 @@ impl fmt::Display for Origin {
 }
 
 impl RuleSpec {
-    /// True when the rule needs whole documents: a zone (`head=`/`tail=`), `cut` or `footnote`.
-    /// (`site=` alone does not: a run's or a record's site is known before its first line.)
+    /// True when the rule needs whole documents: a zone (`head=`/`tail=`), `cut`, `before=` or
+    /// `footnote`. (`site=` alone does not: a run's or a record's site is known before its first
+    /// line.)
     pub fn is_document_rule(&self) -> bool {
-        self.head.is_some() || self.tail.is_some() || self.cut || self.footnote
+        self.head.is_some()
+            || self.tail.is_some()
+            || self.cut
+            || self.before.is_some()
+            || self.footnote
     }
 }
 
@@ -180,6 +190,9 @@ pub struct RuleSpec {
     pub tail: Option<usize>,
     /// `cut`: a matched line and every line after it in its document are dropped.
     pub cut: bool,
+    /// `before=N`: a matched line and the N non-blank lines directly before it in its document
+    /// are dropped (a site footer and the fixed block of teasers its template prints above it).
+    pub before: Option<usize>,
     /// `footnote`: when the rule drops a footnote line, the markers it explains (`Name*`) are
     /// stripped from the rest of the document.
     pub footnote: bool,

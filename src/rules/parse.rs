@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{Action, CORE_CATEGORIES, Kind, Origin, RuleSpec, url_host};
+use super::{Action, CORE_CATEGORIES, Kind, MAX_BEFORE, Origin, RuleSpec, url_host};
 use crate::error::{Error, Result};
 
 /// Parses the text of one rules file. `source` names it in errors (`source:line: ...`).
@@ -161,6 +161,7 @@ fn parse_rule(body: &str, origin: Origin, categories: &[String]) -> Result<RuleS
         head: None,
         tail: None,
         cut: false,
+        before: None,
         footnote: false,
         site: None,
         origin,
@@ -198,6 +199,15 @@ fn apply_option(spec: &mut RuleSpec, opt: &str, at: &str) -> Result<()> {
         Some(("head", v)) => spec.head = Some(number(v, "head")?),
         Some(("tail", v)) => spec.tail = Some(number(v, "tail")?),
         None if opt == "cut" => spec.cut = true,
+        Some(("before", v)) => match number(v, "before")? {
+            n if n <= MAX_BEFORE => spec.before = Some(n),
+            n => {
+                return Err(Error::rule(
+                    at,
+                    format!("option 'before' takes at most {MAX_BEFORE} lines, got {n}"),
+                ));
+            }
+        },
         None if opt == "footnote" => spec.footnote = true,
         Some(("site", v)) => spec.site = Some(site_host(v, at)?),
         _ if opt.is_empty() => {
@@ -210,7 +220,7 @@ fn apply_option(spec: &mut RuleSpec, opt: &str, at: &str) -> Result<()> {
             return Err(Error::rule(
                 at,
                 format!(
-                    "unknown option '{opt}' (expected case, strip, max-chars=N, max-words=N, head=N, tail=N, cut, footnote or site=HOST)"
+                    "unknown option '{opt}' (expected case, strip, max-chars=N, max-words=N, head=N, tail=N, cut, before=N, footnote or site=HOST)"
                 ),
             ));
         }
@@ -252,17 +262,26 @@ fn check_document_options(spec: &RuleSpec, at: &str) -> Result<()> {
             "rule '{id}': 'cut' needs 'tail=N' (an end marker is only trusted in the last N lines)"
         ));
     }
-    for (set, name) in [(spec.cut, "cut"), (spec.footnote, "footnote")] {
+    if spec.before.is_some() && spec.tail.is_none() {
+        return fail(format!(
+            "rule '{id}': 'before=' needs 'tail=N' (a footer is only trusted in the last N lines)"
+        ));
+    }
+    let actions = [
+        (spec.cut, "cut"),
+        (spec.before.is_some(), "before="),
+        (spec.footnote, "footnote"),
+    ];
+    for (set, name) in actions {
         if set && spec.action == Action::Strip {
             return fail(format!(
                 "rule '{id}': '{name}' drops lines and cannot be combined with 'strip'"
             ));
         }
     }
-    if spec.cut && spec.footnote {
-        return fail(format!(
-            "rule '{id}': 'cut' and 'footnote' cannot be combined"
-        ));
+    let mut set = actions.iter().filter(|(set, _)| *set).map(|(_, name)| name);
+    if let (Some(a), Some(b)) = (set.next(), set.next()) {
+        return fail(format!("rule '{id}': '{a}' and '{b}' cannot be combined"));
     }
     Ok(())
 }
@@ -341,6 +360,7 @@ pub fn grep_specs<'a>(
                 head: None,
                 tail: None,
                 cut: false,
+                before: None,
                 footnote: false,
                 site: None,
                 origin: Origin { source, line },
@@ -456,6 +476,10 @@ mod tests {
         let s = one("x ad line,head=3,site=News.Example.COM Top");
         assert_eq!(s.head, Some(3));
         assert_eq!(s.site.as_deref(), Some("news.example.com"));
+        let s = one("x crosslink regex,tail=6,before=15 ^Reprints allowed");
+        assert_eq!((s.tail, s.before, s.cut), (Some(6), Some(15), false));
+        assert!(s.is_document_rule());
+        assert_eq!(one("x ad line,before=64,tail=1 y").before, Some(64));
         let s = one("x ad line,site=WWW.example.com Top");
         assert!(!s.is_document_rule());
         assert_eq!(s.site.as_deref(), Some("example.com"));
@@ -487,6 +511,32 @@ mod tests {
         assert!(
             err("x ad line,tail=2,cut,footnote y")
                 .contains("'cut' and 'footnote' cannot be combined")
+        );
+        assert_eq!(
+            err("x ad line,before=3 Footer"),
+            "t.rules:1: rule 'x': 'before=' needs 'tail=N' (a footer is only trusted in the last N lines)"
+        );
+        assert_eq!(
+            err("x ad line,tail=2,before=0 y"),
+            "t.rules:1: option 'before' needs a positive whole number, got '0'"
+        );
+        assert!(err("x ad line,tail=2,before= y").contains("got ''"));
+        assert!(err("x ad line,tail=2,before=three y").contains("got 'three'"));
+        assert_eq!(
+            err("\nx ad line,tail=2,before=65 y"),
+            "t.rules:2: option 'before' takes at most 64 lines, got 65"
+        );
+        assert!(
+            err("x ad line,tail=2,before=3,strip y")
+                .contains("'before=' drops lines and cannot be combined with 'strip'")
+        );
+        assert!(
+            err("x ad line,tail=2,cut,before=3 y")
+                .contains("'cut' and 'before=' cannot be combined")
+        );
+        assert!(
+            err("x ad line,tail=2,before=3,footnote y")
+                .contains("'before=' and 'footnote' cannot be combined")
         );
         assert!(
             err("x ad line,site=http://a.com/ y").contains(

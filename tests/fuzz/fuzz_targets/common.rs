@@ -33,7 +33,7 @@ pub struct Ev {
     pub bytes_removed: usize,
     /// For a changed line: the removed spans and their rules.
     pub spans: Vec<(usize, usize, usize)>,
-    /// Dropped because it follows a cut marker.
+    /// Dropped for a marker line: after a cut marker or before a `before=N` marker.
     pub cut: bool,
 }
 
@@ -146,8 +146,8 @@ pub fn check_filter(m: &Matcher, data: &[u8], max_line: usize, jobs: usize, step
                 assert_eq!(e.line, content, "line {line_no}");
                 if e.cut {
                     assert!(
-                        m.rules()[e.rule].cut,
-                        "line {line_no}: cut by a rule without 'cut'"
+                        m.rules()[e.rule].cut || m.rules()[e.rule].before.is_some(),
+                        "line {line_no}: cut by a rule without 'cut' or 'before='"
                     );
                 } else if !placed(m, e.rule) && !verdict_placed {
                     assert_eq!(verdict, Verdict::Drop(e.rule), "line {line_no}");
