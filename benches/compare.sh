@@ -10,6 +10,11 @@
 # Environment:
 #   SIZE_MB=200       input size in MB (10^6 bytes); at least 200 for the recorded table
 #   RUNS=5            timed runs per command (the median is reported); WARMUP=1 untimed first
+#   INTERLEAVE=1      time the commands round-robin: round r runs every command once, so a
+#                     machine whose speed drifts over minutes (shared cores, frequency) slows
+#                     every command alike and the ratios hold; each run is timed with a bash
+#                     loop. INTERLEAVE=0 times each command's runs back to back (with hyperfine
+#                     when present), as earlier recorded tables were made
 #   SOURCE=../shared/corpus/articles.jsonl.gz   article texts to repeat up to SIZE_MB; when the
 #                     file is missing (or SOURCE=generated) the project's generator is used
 #   INPUT=FILE        use this input as it is instead of building one
@@ -29,6 +34,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SIZE_MB=${SIZE_MB:-200}
 RUNS=${RUNS:-5}
+INTERLEAVE=${INTERLEAVE:-1}
 WARMUP=${WARMUP:-1}
 SOURCE=${SOURCE:-../shared/corpus/articles.jsonl.gz}
 # In a git worktree, ../shared is not beside the checkout: look beside the main repository.
@@ -183,9 +189,34 @@ peak_rss_kib() {
     tail -1 "$WORK/rss"
 }
 
+one_run() { # seconds of one run of "$1" > $OUT
+    local t0 t1
+    t0=$(date +%s.%N)
+    eval "$1" >"$OUT"
+    t1=$(date +%s.%N)
+    awk -v a="$t1" -v b="$t0" 'BEGIN{print a - b}'
+}
+
+median_of() { # median of the numbers in "$1"
+    echo "$1" | tr ' ' '\n' | grep . | sort -g |
+        awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
+}
+
 UPTIME_BEFORE=$(uptime | sed 's/.*load average/load average/')
-declare -A MBS RSS
-echo "== timing ${#CMDS[@]} commands on $SIZE bytes, $RUNS runs each" >&2
+declare -A MBS RSS TIMES
+if [ "$INTERLEAVE" = 1 ]; then
+    echo "== timing ${#CMDS[@]} commands on $SIZE bytes, $RUNS rounds (round-robin)" >&2
+    for ((r = -WARMUP; r < RUNS; r++)); do
+        for entry in "${CMDS[@]}"; do
+            name=${entry%%|*}
+            rest=${entry#*|}
+            cmd=${rest#*|}
+            t=$(one_run "$cmd")
+            [ "$r" -ge 0 ] && TIMES[$name]+="$t "
+        done
+        [ "$r" -ge 0 ] && echo "  round $((r + 1)) of $RUNS done" >&2
+    done
+fi
 for entry in "${CMDS[@]}"; do
     name=${entry%%|*}
     rest=${entry#*|}
@@ -195,7 +226,9 @@ for entry in "${CMDS[@]}"; do
         "$D_JSONL") bytes_in=$(stat -c %s "$JIN") ;;
         "$D_JTEXT") bytes_in=$(stat -c %s "$JTEXT") ;;
     esac
-    if [ $HAVE_HF = 1 ]; then s=$(median_hf "$cmd" "$RUNS"); else s=$(median_loop "$cmd"); fi
+    if [ "$INTERLEAVE" = 1 ]; then
+        s=$(median_of "${TIMES[$name]}")
+    elif [ $HAVE_HF = 1 ]; then s=$(median_hf "$cmd" "$RUNS"); else s=$(median_loop "$cmd"); fi
     MBS[$name]=$(awk -v b="$bytes_in" -v s="$s" 'BEGIN{printf "%.0f", b / 1e6 / s}')
     RSS[$name]=$(awk -v k="$(peak_rss_kib "$cmd")" 'BEGIN{printf "%.1f", k / 1024}')
     printf '  %-52s %6s MB/s  %7s MiB  (%.3f s)\n' "$name" "${MBS[$name]}" "${RSS[$name]}" "$s" >&2
@@ -263,8 +296,8 @@ vs_rg() { # which rg row a command is compared with
     [ $HAVE_JSONL = 1 ] && echo "JSON Lines: $copies copies of the records of \`$SOURCE\` ($(stat -c %s "$JIN") bytes), against exactly $copies copies of their texts in text mode ($(stat -c %s "$JTEXT") bytes); MB/s are of each command's own input."
     echo "Lists: \`lit\` = \`benches/data/literals.txt\` ($NLITS literals, \`-F -i\`); \`mixed\` = the same literals escaped plus \`benches/data/regexes.txt\` ($NREGEX regexes, some with \`\\b\`), \`-i\`; for rg the \`\\b\` are written \`(?-u:\\b)\`; \`packs\` = dechaff's built-in packs."
     echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1); $(uname -sr)."
-    echo "Tools: $(grep --version | sed -n 1p); $(if [ $HAVE_RG = 1 ]; then rg --version | sed -n 1p; else echo 'no rg'; fi); $(if [ $HAVE_HF = 1 ]; then hyperfine --version; else echo 'timed with a bash loop'; fi); dechaff at $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')."
-    echo "Load: before $UPTIME_BEFORE; after $UPTIME_AFTER. Median of $RUNS runs after $WARMUP warm-up, LC_ALL=$LC_ALL, output to a file in $(dirname "$WORK"). $(date -u +%Y-%m-%d)."
+    echo "Tools: $(grep --version | sed -n 1p); $(if [ $HAVE_RG = 1 ]; then rg --version | sed -n 1p; else echo 'no rg'; fi); $(if [ "$INTERLEAVE" = 1 ]; then echo 'timed with a bash loop, round-robin'; elif [ $HAVE_HF = 1 ]; then hyperfine --version; else echo 'timed with a bash loop'; fi); dechaff at $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')."
+    echo "Load: before $UPTIME_BEFORE; after $UPTIME_AFTER. Median of $RUNS $(if [ "$INTERLEAVE" = 1 ]; then echo 'rounds (every command once per round)'; else echo runs; fi) after $WARMUP warm-up, LC_ALL=$LC_ALL, output to a file in $(dirname "$WORK"). $(date -u +%Y-%m-%d)."
     echo
     echo "| command | list | MB/s | vs rg | peak RSS (MiB) |"
     echo "|---|---|---:|---:|---:|"
