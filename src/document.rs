@@ -54,7 +54,9 @@
 //! A text document is buffered whole, up to [`DocumentConfig::max_doc`] bytes
 //! ([`DEFAULT_MAX_DOC`]). A longer one is reported once ([`DocKind::Oversize`]) and handled by
 //! the line path: its buffered part and the rest of it are judged by the line rules alone (no
-//! zones, cut, pairing or cap), streaming. A JSON Lines record is capped by its own limit; a
+//! zones, cut, pairing or cap), streaming. When the input's size is known in advance (a
+//! regular file, [`crate::Filter::run_parallel_sized`]) and already over the cap, nothing is
+//! buffered: the file goes to the line path from its first byte, with the same result. A JSON Lines record is capped by its own limit; a
 //! field longer than `max_doc` is likewise judged by line rules only.
 //!
 //! # Threads

@@ -1,7 +1,8 @@
 //! The parallel driver: one reader, N matching workers, one writer that restores input order.
 //!
 //! Lines are independent, so a chunk of whole lines can be filtered anywhere. The reader fills
-//! owned buffers of fixed size, cuts each after its last line terminator (the partial line is
+//! owned buffers of 256 KiB (grown up to the line limit only while no line ends in one),
+//! cuts each after its last line terminator (the partial line is
 //! carried into the next buffer) and numbers them; workers filter a chunk into an output buffer
 //! and record its removals; the writer takes results in sequence order, writes them and replays
 //! the removals to the observer with absolute line numbers. A fixed pool of buffer pairs bounds
