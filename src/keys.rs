@@ -80,18 +80,33 @@ pub(crate) fn regex_keys_or_syntax_error(
     Ok(keys_of(&hir))
 }
 
+/// An edge key set with a one-byte key (a digit class, a `)`) finds a candidate on many lines;
+/// a floating set whose every key is at least this many bytes is taken instead. (Length, not
+/// [`rarity`]: short keys such as "abo" or "related" rate rare but sit inside common words.)
+const LONG_FLOATING: usize = 8;
+
 fn keys_of(hir: &Hir) -> Option<(Place, Set)> {
-    if let Some(set) = edge_keys(hir, Place::Start) {
-        return Some((Place::Start, set));
+    let edge = edge_keys(hir, Place::Start)
+        .map(|s| (Place::Start, s))
+        .or_else(|| edge_keys(hir, Place::End).map(|s| (Place::End, s)));
+    let floating = || {
+        let set = analyze(hir).required?;
+        if set.is_empty() || set.iter().any(|k| k.is_empty()) {
+            return None;
+        }
+        Some((Place::Floating, set))
+    };
+    match edge {
+        // Edge keys are cheap to look for, so they win unless they are single bytes and a
+        // rare floating key exists (`\bshow all of america who you're voting for in [0-9]{4}$`
+        // is keyed on its words, not on every line that ends in a digit).
+        Some((place, set)) if set.iter().any(|k| k.len() == 1) => match floating() {
+            Some(f) if f.1.iter().all(|k| k.len() >= LONG_FLOATING) => Some(f),
+            _ => Some((place, set)),
+        },
+        Some(e) => Some(e),
+        None => floating(),
     }
-    if let Some(set) = edge_keys(hir, Place::End) {
-        return Some((Place::End, set));
-    }
-    let set = analyze(hir).required?;
-    if set.is_empty() || set.iter().any(|k| k.is_empty()) {
-        return None;
-    }
-    Some((Place::Floating, set))
 }
 
 #[cfg(test)]
@@ -623,6 +638,36 @@ mod tests {
         assert_eq!(
             keys(r"read\s+subscribe", true),
             Some(vec!["subscribe".into()])
+        );
+    }
+
+    #[test]
+    fn a_one_byte_edge_key_gives_way_to_long_floating_keys_only() {
+        use super::{LONG_FLOATING, Place, regex_keys};
+        // Ends in a digit: the end key would be every digit; the words are a far better key.
+        let (p, k) = regex_keys(
+            r"\bshow all of america who you're voting for in [0-9]{4}$",
+            false,
+        )
+        .unwrap();
+        assert_eq!(p, Place::Floating);
+        assert!(k.iter().all(|k| k.len() >= LONG_FLOATING), "{k:?}");
+        // Short floating keys ("abo" sits inside "about") leave the edge key in place.
+        assert_eq!(
+            regex_keys(r"^\s*\[[^\]]*(?:Newsletter|Abo\b)[^\]]*\]", false)
+                .unwrap()
+                .0,
+            Place::Start
+        );
+        // So do edge keys longer than a byte.
+        assert_eq!(
+            regex_keys(
+                r"^\s*advertisement\b.*whatever the rest of the line says",
+                false
+            )
+            .unwrap()
+            .0,
+            Place::Start
         );
     }
 
