@@ -172,8 +172,7 @@ impl Zones {
             z.head = z.head.max(r.head.unwrap_or(0));
             z.tail = z.tail.max(r.tail.unwrap_or(0));
             z.before = z.before.max(r.before.unwrap_or(0));
-            z.any |=
-                r.head.is_some() || r.tail.is_some() || r.cut || r.before.is_some() || r.footnote;
+            z.any |= r.document;
             z.sites |= r.site.is_some();
         }
         z

@@ -348,6 +348,8 @@ pub struct RuleInfo {
     pub footnote: bool,
     /// `site=HOST`: only documents of this site.
     pub site: Option<String>,
+    /// True when the rule needs whole documents ([`RuleSpec::is_document_rule`]).
+    pub document: bool,
 }
 
 struct Rule {
@@ -697,6 +699,7 @@ impl Matcher {
                 before: s.before,
                 footnote: s.footnote,
                 site: s.site.clone(),
+                document: s.is_document_rule(),
             });
         }
         let [(start_p, start_t), (end_p, end_t), (float_p, float_t)] = pats;

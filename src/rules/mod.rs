@@ -109,6 +109,33 @@ impl fmt::Display for Origin {
 }
 
 impl RuleSpec {
+    /// A drop rule with no options: case-insensitive, no length limits, no document options.
+    pub fn new(
+        id: String,
+        category: String,
+        kind: Kind,
+        pattern: String,
+        origin: Origin,
+    ) -> RuleSpec {
+        RuleSpec {
+            id,
+            category,
+            kind,
+            pattern,
+            case_sensitive: false,
+            action: Action::Drop,
+            max_chars: None,
+            max_words: None,
+            head: None,
+            tail: None,
+            cut: false,
+            before: None,
+            footnote: false,
+            site: None,
+            origin,
+        }
+    }
+
     /// True when the rule needs whole documents: a zone (`head=`/`tail=`), `cut`, `before=` or
     /// `footnote`. (`site=` alone does not: a run's or a record's site is known before its first
     /// line.)

@@ -149,23 +149,13 @@ fn parse_rule(body: &str, origin: Origin, categories: &[String]) -> Result<RuleS
             ),
         )
     })?;
-    let mut spec = RuleSpec {
-        id: id.to_string(),
-        category: category.to_string(),
+    let mut spec = RuleSpec::new(
+        id.to_string(),
+        category.to_string(),
         kind,
-        pattern: String::new(),
-        case_sensitive: false,
-        action: Action::Drop,
-        max_chars: None,
-        max_words: None,
-        head: None,
-        tail: None,
-        cut: false,
-        before: None,
-        footnote: false,
-        site: None,
+        String::new(),
         origin,
-    };
+    );
     for opt in parts {
         apply_option(&mut spec, opt, &at)?;
     }
@@ -348,23 +338,15 @@ pub fn grep_specs<'a>(
             } else {
                 (Kind::Regex, pat.to_string())
             };
-            RuleSpec {
-                id: format!("pattern-{}", i + 1),
-                category: "pattern".to_string(),
+            let mut spec = RuleSpec::new(
+                format!("pattern-{}", i + 1),
+                "pattern".to_string(),
                 kind,
                 pattern,
-                case_sensitive: !opts.ignore_case,
-                action: Action::Drop,
-                max_chars: None,
-                max_words: None,
-                head: None,
-                tail: None,
-                cut: false,
-                before: None,
-                footnote: false,
-                site: None,
-                origin: Origin { source, line },
-            }
+                Origin { source, line },
+            );
+            spec.case_sensitive = !opts.ignore_case;
+            spec
         })
         .collect()
 }
