@@ -12,16 +12,15 @@
 //! - JSON Lines: untouched records come out byte for byte, every record still parses with the
 //!   same keys and non-text values, and the cleaned text equals the text filter's output.
 
-use std::io;
 use std::sync::OnceLock;
 
 use dechaff::jsonl::{JsonlConfig, run_jsonl};
-use dechaff::report::{Event, EventKind, Observer, RecordCounts};
+use dechaff::report::{EventKind, RecordCounts};
 use dechaff::{
     Boundary, DocumentConfig, Filter, FilterConfig, Matcher, OutputMode, Scratch, Verdict,
 };
 
-use crate::util::Trickle;
+use crate::common::{Log, Trickle, lines, split_line};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -57,44 +56,6 @@ fn filter(max_line: usize) -> Filter<'static> {
     )
 }
 
-/// One recorded event, owned.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Ev {
-    record: u64,
-    line_no: u64,
-    line: Vec<u8>,
-    kind: EventKind,
-    rule: usize,
-    bytes_removed: usize,
-    /// For a changed line: the removed spans and their rules.
-    spans: Vec<(usize, usize, usize)>,
-    /// Dropped for a marker line: after a cut marker or before a `before=N` marker.
-    cut: bool,
-}
-
-/// An observer that records every event with line numbers.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Log(Vec<Ev>);
-
-impl Observer for Log {
-    fn wants_line_numbers(&self) -> bool {
-        true
-    }
-    fn event(&mut self, ev: &Event<'_>) -> io::Result<()> {
-        self.0.push(Ev {
-            record: ev.record,
-            line_no: ev.line_no,
-            line: ev.line.to_vec(),
-            kind: ev.kind,
-            rule: ev.rule,
-            bytes_removed: ev.bytes_removed,
-            spans: ev.spans.iter().map(|s| (s.start, s.end, s.rule)).collect(),
-            cut: ev.cut,
-        });
-        Ok(())
-    }
-}
-
 /// Filters `data` with `max_line`, `jobs` threads and reads of at most `step` bytes.
 fn run(data: &[u8], max_line: usize, jobs: usize, step: usize) -> (Vec<u8>, Log) {
     let (mut out, mut log) = (Vec::new(), Log::default());
@@ -102,21 +63,6 @@ fn run(data: &[u8], max_line: usize, jobs: usize, step: usize) -> (Vec<u8>, Log)
         .run_parallel(Trickle { data, step }, &mut out, &mut log, jobs)
         .unwrap();
     (out, log)
-}
-
-/// The input's lines, each with its terminator (`\n`, or nothing for a last unterminated line).
-fn lines(data: &[u8]) -> Vec<&[u8]> {
-    data.split_inclusive(|&b| b == b'\n').collect()
-}
-
-/// A line's content and terminator (`\n`, `\r\n` or nothing).
-fn split_line(line: &[u8]) -> (&[u8], &[u8]) {
-    let n = if line.ends_with(b"\r\n") {
-        2
-    } else {
-        usize::from(line.ends_with(b"\n"))
-    };
-    line.split_at(line.len() - n)
 }
 
 /// Chaff lines of several kinds (built-in and custom rules, drop and strip) without terminator.

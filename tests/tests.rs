@@ -2,6 +2,10 @@
 
 mod util;
 
+/// The fuzz targets' recording observer and helpers, shared with the property tests.
+#[path = "fuzz/fuzz_targets/common.rs"]
+mod common;
+
 mod before;
 mod cli;
 mod documents;

@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: running the binary and reading fixtures.
 
-use std::io::{self, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
@@ -77,17 +77,6 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
-/// A reader that returns at most `step` bytes per read, like a pipe.
-pub struct Trickle<'a> {
-    pub data: &'a [u8],
-    pub step: usize,
-}
-
-impl Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.step.min(buf.len()).min(self.data.len());
-        buf[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
-    }
-}
+/// A reader that returns at most `step` bytes per read, like a pipe (shared with the fuzz
+/// targets).
+pub use crate::common::Trickle;
