@@ -9,21 +9,23 @@
 //! case-insensitive pattern lacks rare bytes, which chaff packs always have; on news text the
 //! search ran at 250-450 MB/s.
 //!
-//! No pattern contains `\n`, so a walk that starts right after a `\n` starts in the DFA's
-//! unanchored start state (reading `\n` leads back to it: no pattern prefix ends in `\n`) and no
-//! match crosses a `\n`. [`Lockstep`] therefore cuts the chunk at line starts into [`LANES`]
-//! segments and steps one walk per segment, interleaved in one loop. The walks are independent,
-//! so the CPU overlaps their loads; the matches of each segment are kept apart and appended
-//! segment by segment, which is exactly what one overlapping search of the whole chunk reports.
+//! No pattern contains `\n` except as its first byte or in a line break at its end, so a walk
+//! that starts right after a `\n` behaves the same whatever came before (`new` checks this on
+//! the table), and no match crosses a line's content. [`Lockstep`] therefore cuts the chunk at
+//! line starts into [`LANES`] segments and steps one walk per segment, interleaved in one loop.
+//! The walks are independent, so the CPU overlaps their loads; the matches of each segment are
+//! kept apart and appended segment by segment, which is exactly what one overlapping search of
+//! the whole chunk reports. Patterns with a leading `\n` or a final line break are how the
+//! matcher searches its line-start and line-end keys in the same pass
+//! ([`Lockstep::find_lines`]).
 //!
-//! The DFA is built by aho-corasick and copied into a table of our own (see [`Lockstep`]), so a
-//! step is two loads and an add. The hot loop reads [`BLOCK`] bytes per lane at a time (one
-//! bounds check per block) and only tests "is this a match state" (one compare) per step;
-//! matches are decoded in a cold function. The match states of an unanchored, prefilter-free
-//! standard DFA are its only special states (the dead state is unreachable; `new` checks).
+//! The DFA is built here, straight into a table of our own (see [`Lockstep`]), so a step is two
+//! loads and an add. The hot loop reads [`BLOCK`] bytes per lane at a time (one bounds check
+//! per block) and only tests "is this a match state" (one compare) per step; matches are
+//! decoded in a cold function. The match states of an unanchored standard Aho-Corasick DFA are
+//! its only special states (it has no dead state). The tests compare every search with
+//! aho-corasick's `find_overlapping_iter`, match order included.
 
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::{Anchored, MatchKind, StartKind, dfa};
 use memchr::memchr;
 
 /// Number of DFA walks stepped together. With aho-corasick's own `next_state`, 4 was as fast as
@@ -46,7 +48,7 @@ type Hit = (u32, usize, usize);
 
 /// An unanchored, ASCII case-insensitive DFA over the floating patterns, searched in lockstep.
 ///
-/// The DFA is built by aho-corasick and then copied into a table of our own: `u32` state ids
+/// The DFA lives in a table of our own: `u32` state ids
 /// premultiplied by the number of byte classes, match states numbered first so that "is this a
 /// match state" is one compare, and no bounds check per step (the table is closed: every entry is
 /// a valid state id). aho-corasick's `next_state` through its `Automaton` trait costs a bounds
@@ -58,46 +60,71 @@ pub(crate) struct Lockstep {
     classes: [u8; 256],
     /// Premultiplied id of the start state.
     start: u32,
+    /// Premultiplied id of the state after a `\n`: where every walk but the first starts, and
+    /// where [`Lockstep::find_lines`] starts the first one too. It is `start` unless some
+    /// pattern begins with `\n` (see [`Lockstep::new`]).
+    line_start: u32,
     /// States below this premultiplied id are match states.
     match_limit: u32,
     stride: usize,
     /// Per match state (`sid / stride`): its range in `matches`.
     match_ranges: Box<[(u32, u32)]>,
-    /// (pattern, pattern length) of every match state, in aho-corasick's order.
-    matches: Box<[(u32, u32)]>,
+    /// (pattern, bytes from the reported start to the match end, line-break bytes at the
+    /// pattern's end) of every match state, in aho-corasick's order.
+    matches: Box<[(u32, u32, u32)]>,
 }
 
 impl Lockstep {
     /// Builds the DFA for `patterns`. Returns `None` when the set cannot be searched this way:
-    /// it is empty, a pattern is empty or contains `\n` (segments would not be independent), or
-    /// the DFA cannot be built. The caller then keeps its `AhoCorasick` search.
+    /// it is empty, a pattern is empty or holds a `\n` anywhere but as its first byte or in a
+    /// line break (`\n` or `\r\n`) at its end, or the DFA cannot be built. The caller then
+    /// keeps its `AhoCorasick` search.
+    ///
+    /// A pattern beginning with `\n` matches at line starts and one ending in a line break at
+    /// line ends: [`Lockstep::find_lines`] reads a chunk as if a `\n` stood before it, and
+    /// reports such a match without its `\n` and line break, so its span is inside the line.
     pub(crate) fn new(patterns: &[Vec<u8>]) -> Option<Lockstep> {
-        if patterns.is_empty() || patterns.iter().any(|p| p.is_empty() || p.contains(&b'\n')) {
+        let inner_ok = |p: &[u8]| {
+            let (lead, trail) = edges(p);
+            lead + trail < p.len() && !p[lead..p.len() - trail].contains(&b'\n')
+        };
+        if patterns.is_empty() || !patterns.iter().all(|p| inner_ok(p)) {
             return None;
         }
-        let dfa = dfa::Builder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .start_kind(StartKind::Unanchored)
-            .byte_classes(true)
-            .prefilter(false)
-            .build(patterns)
-            .ok()?;
-        let start = dfa.start_state(Anchored::No).ok()?;
-        // What the segments rely on: `\n` leads back to the start state, which reports nothing.
-        if dfa.is_special(start) || dfa.next_state(Anchored::No, start, b'\n') != start {
-            return None;
-        }
-        Self::copy(&dfa, start, patterns)
+        let ls = Self::build(patterns)?;
+        ls.lines_are_independent().then_some(ls)
     }
 
-    /// Copies the states reachable from `start` into our own table.
+    /// What the segments rely on: after a `\n`, every walk behaves as one started in
+    /// `line_start`. That is, `\n` leads from every state either to `line_start` or to a match
+    /// state with the same successors (a pattern ending in a line break was found), and
+    /// `line_start` reports nothing and stays put on `\n` (idle lanes read `\n`).
+    fn lines_are_independent(&self) -> bool {
+        let nl = self.classes[b'\n' as usize] as usize;
+        let (ls, stride) = (self.line_start as usize, self.stride);
+        let row = |s: usize| &self.trans[s..s + stride];
+        if self.line_start < self.match_limit || self.trans[ls + nl] != self.line_start {
+            return false;
+        }
+        (0..self.trans.len()).step_by(stride).all(|s| {
+            let t = self.trans[s + nl];
+            t == self.line_start || (t < self.match_limit && row(t as usize) == row(ls))
+        })
+    }
+
+    /// Builds the Aho-Corasick DFA of `patterns` (ASCII case folded, every overlapping match
+    /// reported) straight into our table: a trie over byte classes, then, breadth first, each
+    /// state's missing transitions from its failure state's, and its matches as its own
+    /// patterns followed by its failure state's. That is the automaton and the match order of
+    /// aho-corasick's DFA (`MatchKind::Standard`), which the tests compare against; building it
+    /// here costs a few instructions per transition instead of a hundred, which is most of the
+    /// packs' start-up (BENCHMARKS.md).
     ///
     /// Byte classes come from the patterns: every byte that occurs in a pattern has a class of
-    /// its own (shared with its ASCII case twin), all other bytes share class 0. With ASCII case
-    /// folding and without anchoring, bytes of one class lead to the same state from every state;
-    /// the copy checks that on all 256 bytes of every state and gives up (returns `None`) if not.
-    fn copy(dfa: &dfa::DFA, start: StateID, patterns: &[Vec<u8>]) -> Option<Lockstep> {
+    /// its own (shared with its ASCII case twin), all other bytes share class 0, which leads
+    /// every state back to the start state.
+    fn build(patterns: &[Vec<u8>]) -> Option<Lockstep> {
+        const NONE: u32 = u32::MAX;
         let mut classes = [0u8; 256];
         let mut stride = 1usize;
         for &b in patterns.iter().flatten() {
@@ -111,80 +138,104 @@ impl Lockstep {
                 stride += 1;
             }
         }
-        let mut rep = [0u8; 256];
-        for b in (0..=255u8).rev() {
-            rep[classes[b as usize] as usize] = b;
+        // The trie, state 0 the root; rows of `stride` entries, NONE where no edge is.
+        let mut trans: Vec<u32> = vec![NONE; stride];
+        let mut own: Vec<Vec<u32>> = vec![Vec::new()];
+        for (i, p) in patterns.iter().enumerate() {
+            let mut sid = 0usize;
+            for &b in p {
+                let at = sid * stride + classes[b as usize] as usize;
+                if trans[at] == NONE {
+                    let new = u32::try_from(own.len()).ok()?;
+                    trans[at] = new;
+                    trans.resize(trans.len() + stride, NONE);
+                    own.push(Vec::new());
+                }
+                sid = trans[at] as usize;
+            }
+            own[sid].push(i as u32);
         }
-        // aho-corasick's state ids index its transition table, which is part of its memory.
-        let mut index = vec![u32::MAX; dfa.memory_usage() / 4 + 1];
-        let mut order: Vec<StateID> = vec![start];
-        *index.get_mut(start.as_usize())? = 0;
-        // Successors per state and class, as indices into `order`.
-        let mut rows: Vec<u32> = Vec::new();
-        let mut next_of = [StateID::ZERO; 256];
+        let states = own.len();
+        // Breadth first: a state's failure state is shallower, so its row is complete.
+        let mut fail = vec![0u32; states];
+        let mut order = Vec::with_capacity(states);
+        let mut matches_of: Vec<Vec<u32>> = vec![Vec::new(); states];
+        for t in &mut trans[..stride] {
+            match *t {
+                NONE => *t = 0,
+                child => order.push(child),
+            }
+        }
         let mut i = 0;
         while i < order.len() {
-            let sid = order[i];
-            for b in 0..=255u8 {
-                next_of[b as usize] = dfa.next_state(Anchored::No, sid, b);
-            }
-            if (0..256).any(|b| next_of[b] != next_of[rep[classes[b] as usize] as usize]) {
-                return None;
-            }
-            for &b in &rep[..stride] {
-                let next = next_of[b as usize];
-                if dfa.is_dead(next) {
-                    return None;
-                }
-                let slot = index.get_mut(next.as_usize())?;
-                if *slot == u32::MAX {
-                    *slot = order.len() as u32;
-                    order.push(next);
-                }
-                rows.push(*slot);
-            }
+            let sid = order[i] as usize;
             i += 1;
+            let f = fail[sid] as usize;
+            let mut m = std::mem::take(&mut own[sid]);
+            m.extend_from_slice(&matches_of[f]);
+            matches_of[sid] = m;
+            for c in 0..stride {
+                let at = sid * stride + c;
+                match trans[at] {
+                    NONE => trans[at] = trans[f * stride + c],
+                    t => {
+                        fail[t as usize] = trans[f * stride + c];
+                        order.push(t);
+                    }
+                }
+            }
         }
-        let states = order.len();
-        // New numbering: match states first, the others after, each in discovery order.
-        let is_match: Vec<bool> = order.iter().map(|&s| dfa.is_match(s)).collect();
+        // New numbering: match states first, the others after, each in breadth-first order
+        // (the root first among the others).
         let mut renum = vec![0u32; states];
         let mut next = 0u32;
-        for pass in [true, false] {
-            for s in 0..states {
-                if is_match[s] == pass {
-                    renum[s] = next;
-                    next += 1;
-                }
+        for sid in order
+            .iter()
+            .map(|&s| s as usize)
+            .filter(|&s| !matches_of[s].is_empty())
+        {
+            renum[sid] = next;
+            next += 1;
+        }
+        let n_match = next;
+        for sid in std::iter::once(0).chain(order.iter().map(|&s| s as usize)) {
+            if matches_of[sid].is_empty() {
+                renum[sid] = next;
+                next += 1;
             }
         }
-        let n_match = is_match.iter().filter(|&&m| m).count();
         let premul = |s: u32| -> Option<u32> { u32::try_from(s as usize * stride).ok() };
         premul(states as u32)?;
-        let mut trans = vec![0u32; states * stride];
-        for s in 0..states {
-            let row = renum[s] as usize * stride;
+        let mut table = vec![0u32; states * stride];
+        for sid in 0..states {
+            let row = renum[sid] as usize * stride;
             for c in 0..stride {
-                trans[row + c] = premul(renum[rows[s * stride + c] as usize])?;
+                table[row + c] = premul(renum[trans[sid * stride + c] as usize])?;
             }
         }
-        let mut match_ranges = vec![(0u32, 0u32); n_match];
+        drop(trans);
+        let mut match_ranges = vec![(0u32, 0u32); n_match as usize];
         let mut matches = Vec::new();
-        for (s, &sid) in order.iter().enumerate() {
-            if is_match[s] {
+        for sid in order.iter().map(|&s| s as usize) {
+            if !matches_of[sid].is_empty() {
                 let from = matches.len() as u32;
-                for k in 0..dfa.match_len(sid) {
-                    let p = dfa.match_pattern(sid, k);
-                    matches.push((p.as_u32(), dfa.pattern_len(p) as u32));
+                for &p in &matches_of[sid] {
+                    let pat = &patterns[p as usize];
+                    let (lead, trail) = edges(pat);
+                    matches.push((p, (pat.len() - lead) as u32, trail as u32));
                 }
-                match_ranges[renum[s] as usize] = (from, matches.len() as u32);
+                match_ranges[renum[sid] as usize] = (from, matches.len() as u32);
             }
         }
+        let start = premul(renum[0])?;
+        let nl = classes[b'\n' as usize] as usize;
+        let line_start = table[start as usize + nl];
         Some(Lockstep {
-            trans: trans.into_boxed_slice(),
+            trans: table.into_boxed_slice(),
             classes,
-            start: premul(renum[0])?,
-            match_limit: premul(n_match as u32)?,
+            start,
+            line_start,
+            match_limit: premul(n_match)?,
             stride,
             match_ranges: match_ranges.into_boxed_slice(),
             matches: matches.into_boxed_slice(),
@@ -213,10 +264,22 @@ impl Lockstep {
     /// reports them: by end, then in the DFA's order among matches with the same end. `chunk` can
     /// be any bytes (a single line too); it is only ever split right after a `\n`.
     pub(crate) fn find_all(&self, chunk: &[u8], out: &mut Vec<Hit>) {
+        self.search(chunk, self.start, out);
+    }
+
+    /// As [`Lockstep::find_all`], but `chunk` is read as if it followed a `\n` (it is a chunk of
+    /// whole lines), so patterns that begin with `\n` match at its first line too. The span of a
+    /// match leaves out a pattern's leading `\n` and its final line break: it covers the bytes
+    /// of one line's content.
+    pub(crate) fn find_lines(&self, chunk: &[u8], out: &mut Vec<Hit>) {
+        self.search(chunk, self.line_start, out);
+    }
+
+    fn search(&self, chunk: &[u8], first: u32, out: &mut Vec<Hit>) {
         if chunk.len() < MIN_SPLIT {
-            self.walk(chunk, 0, chunk.len(), self.start, out);
+            self.walk(chunk, 0, chunk.len(), first, out);
         } else {
-            self.lockstep::<LANES>(chunk, out);
+            self.lockstep::<LANES>(chunk, first, out);
         }
     }
 
@@ -236,8 +299,8 @@ impl Lockstep {
     #[inline(never)]
     fn report(&self, sid: u32, end: usize, out: &mut Vec<Hit>) {
         let (a, b) = self.match_ranges[sid as usize / self.stride];
-        for &(p, len) in &self.matches[a as usize..b as usize] {
-            out.push((p, end - len as usize, end));
+        for &(p, back, trail) in &self.matches[a as usize..b as usize] {
+            out.push((p, end - back as usize, end - trail as usize));
         }
     }
 
@@ -263,13 +326,14 @@ impl Lockstep {
     /// one after the other.
     // `k` indexes every lane's block: a byte of each lane per step is the point of the loop.
     #[allow(clippy::needless_range_loop)]
-    fn lockstep<const L: usize>(&self, chunk: &[u8], out: &mut Vec<Hit>) {
+    fn lockstep<const L: usize>(&self, chunk: &[u8], first: u32, out: &mut Vec<Hit>) {
         const IDLE: [u8; BLOCK] = [b'\n'; BLOCK];
         let (mut pos, ends) = Self::split::<L>(chunk);
         // Lane 0 appends to `out` directly; the others collect apart and are appended in order.
         let mut bufs: [Vec<Hit>; L] = std::array::from_fn(|_| Vec::new());
         bufs[0] = std::mem::take(out);
-        let mut sids = [self.start; L];
+        let mut sids = [self.line_start; L];
+        sids[0] = first;
         let limit = self.match_limit;
         loop {
             let busy: [bool; L] = std::array::from_fn(|l| ends[l] - pos[l] >= BLOCK);
@@ -277,7 +341,7 @@ impl Lockstep {
                 if !busy[l] && pos[l] < ends[l] {
                     self.walk(chunk, pos[l], ends[l], sids[l], &mut bufs[l]);
                     pos[l] = ends[l];
-                    sids[l] = self.start;
+                    sids[l] = self.line_start;
                 }
             }
             if busy.iter().filter(|&&b| b).count() * 4 <= L {
@@ -316,10 +380,21 @@ impl Lockstep {
     }
 }
 
+/// How many bytes of `p` are line edges: a leading `\n`, and a final `\n` or `\r\n`.
+fn edges(p: &[u8]) -> (usize, usize) {
+    let lead = usize::from(p.first() == Some(&b'\n'));
+    let trail = if p.len() > lead && p.ends_with(b"\r\n") {
+        2
+    } else {
+        usize::from(p.len() > lead && p.ends_with(b"\n"))
+    };
+    (lead, trail)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aho_corasick::{AhoCorasick, AhoCorasickKind};
+    use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
     /// What `Matcher` uses today: the search `find_all` must reproduce.
     fn searcher(patterns: &[Vec<u8>]) -> AhoCorasick {
@@ -331,9 +406,14 @@ mod tests {
             .unwrap()
     }
 
-    fn reference(ac: &AhoCorasick, chunk: &[u8]) -> Vec<Hit> {
+    /// The reference's matches, each without its pattern's leading `\n` and final line break
+    /// (as `Lockstep` reports them; patterns without such edges are reported as found).
+    fn reference(ac: &AhoCorasick, pats: &[Vec<u8>], chunk: &[u8]) -> Vec<Hit> {
         ac.find_overlapping_iter(chunk)
-            .map(|m| (m.pattern().as_u32(), m.start(), m.end()))
+            .map(|m| {
+                let (lead, trail) = edges(&pats[m.pattern().as_usize()]);
+                (m.pattern().as_u32(), m.start() + lead, m.end() - trail)
+            })
             .collect()
     }
 
@@ -342,16 +422,16 @@ mod tests {
 
     /// Checks `find_all` and the lockstep search with several lane counts against the reference,
     /// appending after existing content of `out`.
-    fn check(ls: &Lockstep, ac: &AhoCorasick, chunk: &[u8]) {
-        let want = reference(ac, chunk);
+    fn check(ls: &Lockstep, ac: &AhoCorasick, pats: &[Vec<u8>], chunk: &[u8]) {
+        let want = reference(ac, pats, chunk);
         let seed = (7, 0, 0);
         let runs: [(&str, Search); 6] = [
             ("find_all", |l, c, o| l.find_all(c, o)),
-            ("2 lanes", |l, c, o| l.lockstep::<2>(c, o)),
-            ("3 lanes", |l, c, o| l.lockstep::<3>(c, o)),
-            ("LANES", |l, c, o| l.lockstep::<LANES>(c, o)),
-            ("8 lanes", |l, c, o| l.lockstep::<8>(c, o)),
-            ("16 lanes", |l, c, o| l.lockstep::<16>(c, o)),
+            ("2 lanes", |l, c, o| l.lockstep::<2>(c, l.start, o)),
+            ("3 lanes", |l, c, o| l.lockstep::<3>(c, l.start, o)),
+            ("LANES", |l, c, o| l.lockstep::<LANES>(c, l.start, o)),
+            ("8 lanes", |l, c, o| l.lockstep::<8>(c, l.start, o)),
+            ("16 lanes", |l, c, o| l.lockstep::<16>(c, l.start, o)),
         ];
         for (name, run) in runs {
             let mut got = vec![seed];
@@ -473,7 +553,7 @@ mod tests {
             (4, 19, 21),
         ];
         assert_eq!(got, want);
-        check(&ls, &ac, chunk);
+        check(&ls, &ac, &pats, chunk);
         // Long enough to be split: every lane finds its share, in order.
         let mut long = Vec::new();
         while long.len() < 3 * MIN_SPLIT {
@@ -483,18 +563,120 @@ mod tests {
         got.clear();
         ls.find_all(&long, &mut got);
         assert_eq!(got.len(), long.len() / (chunk.len() + 1) * want.len());
-        check(&ls, &ac, &long);
+        check(&ls, &ac, &pats, &long);
         // No match, empty chunk, a chunk shorter than the lane count, one long line.
-        check(&ls, &ac, b"");
-        check(&ls, &ac, b"\n");
-        check(&ls, &ac, b"she\nhe");
-        check(&ls, &ac, b"xyz\r\n");
-        check(&ls, &ac, &b"ushers ".repeat(2 * MIN_SPLIT));
+        check(&ls, &ac, &pats, b"");
+        check(&ls, &ac, &pats, b"\n");
+        check(&ls, &ac, &pats, b"she\nhe");
+        check(&ls, &ac, &pats, b"xyz\r\n");
+        check(&ls, &ac, &pats, &b"ushers ".repeat(2 * MIN_SPLIT));
         check(
             &ls,
             &ac,
+            &pats,
             &[b"x".repeat(3 * MIN_SPLIT), b"\nhers\n".to_vec()].concat(),
         );
+    }
+
+    /// What `find_lines` must report: the overlapping matches in `\n` + `chunk`, shifted back
+    /// by that `\n`, each without its pattern's leading `\n` and final line break.
+    fn reference_lines(ac: &AhoCorasick, pats: &[Vec<u8>], chunk: &[u8]) -> Vec<Hit> {
+        let hay = [b"\n", chunk].concat();
+        ac.find_overlapping_iter(&hay)
+            .map(|m| {
+                let (lead, trail) = edges(&pats[m.pattern().as_usize()]);
+                (
+                    m.pattern().as_u32(),
+                    m.start() + lead - 1,
+                    m.end() - trail - 1,
+                )
+            })
+            .collect()
+    }
+
+    /// Checks `find_lines`, and the lockstep search started as it does, against
+    /// [`reference_lines`]; and `find_all` against the plain reference.
+    fn check_lines(ls: &Lockstep, ac: &AhoCorasick, pats: &[Vec<u8>], chunk: &[u8]) {
+        let want = reference_lines(ac, pats, chunk);
+        let runs: [(&str, Search); 4] = [
+            ("find_lines", |l, c, o| l.find_lines(c, o)),
+            ("2 lanes", |l, c, o| l.lockstep::<2>(c, l.line_start, o)),
+            ("3 lanes", |l, c, o| l.lockstep::<3>(c, l.line_start, o)),
+            ("LANES", |l, c, o| l.lockstep::<LANES>(c, l.line_start, o)),
+        ];
+        for (name, run) in runs {
+            let mut got = Vec::new();
+            run(ls, chunk, &mut got);
+            assert!(
+                got == want,
+                "{name} differs on {:?} with {:?}",
+                String::from_utf8_lossy(chunk),
+                pats.iter()
+                    .map(|p| String::from_utf8_lossy(p))
+                    .collect::<Vec<_>>()
+            );
+        }
+        check(ls, ac, pats, chunk);
+    }
+
+    #[test]
+    fn line_edge_patterns_match_at_line_starts_and_ends() {
+        let pats: Vec<Vec<u8>> = ["\nab", "b\n", "b\r\n", "ab", "\n ", "\r\r\n"]
+            .iter()
+            .map(|p| p.as_bytes().to_vec())
+            .collect();
+        let ls = Lockstep::new(&pats).unwrap();
+        assert_ne!(ls.line_start, ls.start);
+        let mut got = Vec::new();
+        ls.find_lines(b"AB\nxab\r\n ab\nab", &mut got);
+        let want = vec![
+            (0, 0, 2),
+            (3, 0, 2),
+            (1, 1, 2),
+            (3, 4, 6),
+            (2, 5, 6),
+            (4, 8, 9),
+            (3, 9, 11),
+            (1, 10, 11),
+            (0, 12, 14),
+            (3, 12, 14),
+        ];
+        assert_eq!(got, want);
+        let ac = searcher(&pats);
+        check_lines(&ls, &ac, &pats, b"AB\nxab\r\n ab\nab");
+        check_lines(&ls, &ac, &pats, b"");
+        check_lines(&ls, &ac, &pats, b"\n\n\r\r\n");
+        let long = b"ab b\n\nab\r\r\n ".repeat(3 * MIN_SPLIT / 10);
+        check_lines(&ls, &ac, &pats, &long);
+    }
+
+    #[test]
+    fn line_edge_patterns_on_generated_chunks() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for case in 0..300 {
+            let mut pats = patterns(&mut rng);
+            for p in &mut pats {
+                match rng.below(4) {
+                    0 => p.insert(0, b'\n'),
+                    1 => p.push(b'\n'),
+                    2 => p.extend_from_slice(b"\r\n"),
+                    _ => {}
+                }
+            }
+            let ac = searcher(&pats);
+            let Some(ls) = Lockstep::new(&pats) else {
+                // Only a pattern that is all line break can be refused here ("\r" + "\n").
+                assert!(pats.iter().any(|p| edges(p).0 + edges(p).1 >= p.len()));
+                continue;
+            };
+            let (min_len, pieces) = match case % 3 {
+                0 => (0, 3),
+                1 => (40, 12),
+                _ => (MIN_SPLIT + rng.below(MIN_SPLIT), 30),
+            };
+            let c = chunk(&mut rng, &pats, min_len, pieces);
+            check_lines(&ls, &ac, &pats, &c);
+        }
     }
 
     #[test]
@@ -502,6 +684,9 @@ mod tests {
         assert!(Lockstep::new(&[]).is_none());
         assert!(Lockstep::new(&[b"a".to_vec(), Vec::new()]).is_none());
         assert!(Lockstep::new(&[b"a\nb".to_vec()]).is_none());
+        assert!(Lockstep::new(&[b"\n".to_vec()]).is_none());
+        assert!(Lockstep::new(&[b"\r\n".to_vec()]).is_none());
+        assert!(Lockstep::new(&[b"\na\nb".to_vec()]).is_none());
         let ls = Lockstep::new(&[b"a\rb".to_vec()]).unwrap();
         assert!(ls.memory_usage() > 0);
     }
@@ -520,12 +705,12 @@ mod tests {
                 _ => (MIN_SPLIT, 400),
             };
             let c = chunk(&mut rng, &pats, min_len, pieces);
-            check(&ls, &ac, &c);
+            check(&ls, &ac, &pats, &c);
             // Every prefix ending in a newline is a chunk of whole lines too; short ones have
             // fewer bytes than lanes.
             if case % 4 == 0 {
                 for n in 0..c.len().min(20) {
-                    check(&ls, &ac, &c[..n]);
+                    check(&ls, &ac, &pats, &c[..n]);
                 }
             }
         }
@@ -578,7 +763,7 @@ mod tests {
         let mut rng = Rng(42);
         for min_len in [0, 100, MIN_SPLIT, 5 * MIN_SPLIT] {
             let c = chunk(&mut rng, &pats, min_len, 20);
-            check(&ls, &ac, &c);
+            check(&ls, &ac, &pats, &c);
         }
     }
 }

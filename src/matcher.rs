@@ -13,6 +13,11 @@
 //! - **floating patterns**: `contains` literals and the other regex keys, in one unanchored
 //!   Aho-Corasick automaton run once over the whole chunk.
 //!
+//! When the lockstep DFA can hold them, the line-start and line-end keys are also put into it,
+//! as `\n` + key and key + line break (see `Fold`). [`Matcher::scan`] then needs no per-line
+//! work at all: it visits only lines where the one pass found something (or whose edges are
+//! blank, where the edge automata decide as before).
+//!
 //! All three fold ASCII case. Only lines where some pattern was found ("candidate lines") are
 //! looked at again: there anchors, case, length guards and regexes are checked. Cost per line is
 //! thus a newline search plus a few DFA steps, whatever the number of rules. A regex with no
@@ -510,6 +515,8 @@ pub struct Matcher {
     lockstep: Option<crate::lockstep::Lockstep>,
     floating: Option<AhoCorasick>,
     floating_base: u32,
+    /// The line-edge patterns again, inside the lockstep DFA, when they could be put there.
+    fold: Option<Fold>,
     /// Per global pattern id: the rule it stands for.
     targets: Vec<Target>,
     /// Per global pattern id: its length in bytes.
@@ -518,6 +525,106 @@ pub struct Matcher {
     strip_regexes: usize,
     /// What the rules need of documents, worked out once from `infos`.
     zones: crate::document::Zones,
+}
+
+/// Line-start and line-end patterns folded into the floating DFA, so that [`Matcher::scan`]
+/// only visits the lines where some pattern was found.
+///
+/// A line-start key `k` is searched as `\n` + `k`, a line-end key as `k` + `\n` and `k` +
+/// `\r\n`; the chunk is read as if a `\n` stood before it ([`crate::lockstep`]). That finds a
+/// key at the very start or end of a line's content, while the edge automata look from the
+/// first and last non-blank byte. So a *mark* is searched too: `\n` + each blank character
+/// (when there are line-start keys) and each blank + line break (when there are line-end keys).
+/// A line with a mark, and a last line without a terminator, gets its edge hits from the edge
+/// automata as before, and its folded hits are set aside; on every other line the two agree.
+struct Fold {
+    /// The global id (as [`Matcher::floating_hits`] numbers patterns) of the first folded one.
+    base: u32,
+    /// Per folded pattern: the global id of the edge pattern it stands for, or [`MARK`].
+    edge: Box<[u32]>,
+}
+
+/// [`Fold::edge`] of a mark.
+const MARK: u32 = u32::MAX;
+
+/// The blank characters [`trim_bounds`] trims, but `\n`, which never is inside a line; a
+/// unit test checks the list against `blank_prefix` and `blank_suffix`.
+const BLANKS: &[&[u8]] = &[
+    b" ",
+    b"\t",
+    b"\r",
+    b"\x0B",
+    b"\x0C",
+    b"\xC2\xA0",
+    b"\xC2\x85",
+    b"\xE2\x80\x80",
+    b"\xE2\x80\x81",
+    b"\xE2\x80\x82",
+    b"\xE2\x80\x83",
+    b"\xE2\x80\x84",
+    b"\xE2\x80\x85",
+    b"\xE2\x80\x86",
+    b"\xE2\x80\x87",
+    b"\xE2\x80\x88",
+    b"\xE2\x80\x89",
+    b"\xE2\x80\x8A",
+    b"\xE2\x80\x8B",
+    b"\xE2\x80\x8C",
+    b"\xE2\x80\x8D",
+    b"\xE2\x80\x8E",
+    b"\xE2\x80\x8F",
+    b"\xE2\x80\xA8",
+    b"\xE2\x80\xA9",
+    b"\xE2\x80\xAF",
+    b"\xE2\x81\x9F",
+    b"\xE2\x81\xA0",
+    b"\xE1\x9A\x80",
+    b"\xE3\x80\x80",
+    b"\xEF\xBB\xBF",
+];
+
+/// The folded patterns for `starts` (line-start keys) and `ends` (line-end keys, stored
+/// reversed), with [`Fold::edge`]: global ids `0..` for `starts`, then `ends`. `None` when a key
+/// holds a line-break byte: it could match across the edge.
+fn fold_patterns(starts: &[Vec<u8>], ends: &[Vec<u8>]) -> Option<(Vec<Vec<u8>>, Vec<u32>)> {
+    let breaks = |k: &Vec<u8>| k.contains(&b'\n') || k.contains(&b'\r');
+    if starts.iter().chain(ends).any(breaks) {
+        return None;
+    }
+    let mut pats = Vec::new();
+    let mut edge = Vec::new();
+    for (i, k) in starts.iter().enumerate() {
+        pats.push([b"\n", &k[..]].concat());
+        edge.push(i as u32);
+    }
+    for (j, k) in ends.iter().enumerate() {
+        let k: Vec<u8> = k.iter().rev().copied().collect();
+        for lb in [&b"\n"[..], b"\r\n"] {
+            pats.push([&k[..], lb].concat());
+            edge.push((starts.len() + j) as u32);
+        }
+    }
+    if !starts.is_empty() {
+        for b in BLANKS {
+            pats.push([b"\n", *b].concat());
+            edge.push(MARK);
+        }
+    }
+    if !ends.is_empty() {
+        for b in BLANKS {
+            // Content never ends in one `\r` before a `\n`: that `\r` is the terminator's.
+            let lbs: &[&[u8]] = if *b == b"\r" {
+                &[b"\r\n"]
+            } else {
+                &[b"\n", b"\r\n"]
+            };
+            for lb in lbs {
+                pats.push([*b, *lb].concat());
+                edge.push(MARK);
+            }
+        }
+    }
+    Some((pats, edge))
 }
 
 impl std::fmt::Debug for Matcher {
@@ -707,11 +814,23 @@ impl Matcher {
         let ends = Edge::build(&end_p, start_p.len())?;
         let floating_base = (start_p.len() + end_p.len()) as u32;
         let bytes: usize = float_p.iter().map(Vec::len).sum();
-        let lockstep = if bytes <= DFA_PATTERN_BYTES {
-            crate::lockstep::Lockstep::new(&float_p)
-        } else {
-            None
-        };
+        let mut fold = None;
+        let mut lockstep = None;
+        if let Some((fold_p, edge)) = fold_patterns(&start_p, &end_p) {
+            let all: Vec<Vec<u8>> = float_p.iter().cloned().chain(fold_p).collect();
+            if all.iter().map(Vec::len).sum::<usize>() <= DFA_PATTERN_BYTES {
+                lockstep = crate::lockstep::Lockstep::new(&all);
+                if lockstep.is_some() && !edge.is_empty() {
+                    fold = Some(Fold {
+                        base: floating_base + float_p.len() as u32,
+                        edge: edge.into_boxed_slice(),
+                    });
+                }
+            }
+        }
+        if lockstep.is_none() && bytes <= DFA_PATTERN_BYTES {
+            lockstep = crate::lockstep::Lockstep::new(&float_p);
+        }
         let floating = if float_p.is_empty() || lockstep.is_some() {
             None
         } else {
@@ -744,6 +863,7 @@ impl Matcher {
             lockstep,
             floating,
             floating_base,
+            fold,
             targets,
             pat_len,
             unkeyed,
@@ -854,32 +974,30 @@ impl Matcher {
         // All floating hits of the chunk first (one pass, walks in lockstep), then per line.
         let mut found = std::mem::take(&mut scratch.floating);
         found.clear();
+        let no_edges = self.starts.is_none() && self.ends.is_none();
+        if !every && (no_edges || self.fold.is_some()) {
+            // Only lines with a hit can lose anything: with the edge patterns folded in, the
+            // search finds the edge hits too.
+            let fold = match (&self.fold, &self.lockstep) {
+                (Some(f), Some(lk)) => {
+                    lk.find_lines(chunk, &mut found);
+                    for h in &mut found {
+                        h.0 += self.floating_base;
+                    }
+                    Some(f)
+                }
+                _ => {
+                    self.floating_hits(chunk, &mut found);
+                    None
+                }
+            };
+            let r = self.scan_hit_lines(chunk, &found, fold, scratch, &mut on_line);
+            scratch.floating = found;
+            return r;
+        }
         self.floating_hits(chunk, &mut found);
         let mut next = 0;
         let n = chunk.len();
-        if !every && self.starts.is_none() && self.ends.is_none() {
-            // Only floating patterns: a line without a hit is kept, so only the lines holding
-            // one are looked at (hits come in the order of their ends, hence line by line).
-            while let Some(&(_, first, _)) = found.get(next) {
-                let ls = memrchr(b'\n', &chunk[..first]).map_or(0, |i| i + 1);
-                let le = memchr(b'\n', &chunk[first..]).map_or(n, |i| first + i + 1);
-                let ce = content_end(chunk, ls, le);
-                scratch.hits.clear();
-                while let Some(&(p, s, e)) = found.get(next).filter(|h| h.1 < le) {
-                    scratch.hits.push((p, s - ls, e - ls));
-                    next += 1;
-                }
-                let v = self.evaluate(&chunk[ls..ce], scratch);
-                if v != Verdict::Keep
-                    && let Err(e) = on_line(ls, ce, le, v, scratch)
-                {
-                    scratch.floating = found;
-                    return Err(e);
-                }
-            }
-            scratch.floating = found;
-            return Ok(());
-        }
         let mut ls = 0;
         while ls < n {
             let le = memchr(b'\n', &chunk[ls..]).map_or(n, |i| ls + i + 1);
@@ -905,6 +1023,73 @@ impl Matcher {
         Ok(())
     }
 
+    /// [`Matcher::scan`] when there are no unkeyed rules, and no edge patterns or they are
+    /// folded (`fold`): only the lines holding a hit of `found` are looked at (hits come in the
+    /// order of their ends, hence line by line), and, with `fold`, a last line without a
+    /// terminator.
+    fn scan_hit_lines<E>(
+        &self,
+        chunk: &[u8],
+        found: &[(u32, usize, usize)],
+        fold: Option<&Fold>,
+        scratch: &mut Scratch,
+        on_line: &mut impl FnMut(usize, usize, usize, Verdict, &Scratch) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let n = chunk.len();
+        // With edge patterns folded, an unterminated last line needs the edge automata: a
+        // line-end key is only folded with a line break after it.
+        let open_tail = fold.is_some() && chunk.last().is_some_and(|&b| b != b'\n');
+        let tail_start = if open_tail {
+            memrchr(b'\n', chunk).map_or(0, |i| i + 1)
+        } else {
+            n
+        };
+        let mut next = 0;
+        let mut visited_tail = false;
+        while let Some(&(_, first, _)) = found.get(next) {
+            let ls = memrchr(b'\n', &chunk[..first]).map_or(0, |i| i + 1);
+            let le = memchr(b'\n', &chunk[first..]).map_or(n, |i| first + i + 1);
+            let ce = content_end(chunk, ls, le);
+            scratch.hits.clear();
+            let mut marked = ls == tail_start;
+            visited_tail |= marked;
+            while let Some(&(p, s, e)) = found.get(next).filter(|h| h.1 < le) {
+                next += 1;
+                match fold {
+                    Some(f) if p >= f.base => match f.edge[(p - f.base) as usize] {
+                        MARK => marked = true,
+                        q => scratch.hits.push((q, s - ls, e - ls)),
+                    },
+                    _ => scratch.hits.push((p, s - ls, e - ls)),
+                }
+            }
+            if marked {
+                // Edge ids come before floating ones: keep the floating hits, and let the edge
+                // automata find this line's edge hits from its non-blank bytes.
+                scratch.hits.retain(|h| h.0 >= self.floating_base);
+                self.edge_hits(&chunk[ls..ce], &mut scratch.hits);
+                if scratch.hits.is_empty() {
+                    continue;
+                }
+            }
+            let v = self.evaluate(&chunk[ls..ce], scratch);
+            if v != Verdict::Keep {
+                on_line(ls, ce, le, v, scratch)?;
+            }
+        }
+        if open_tail && !visited_tail {
+            scratch.hits.clear();
+            self.edge_hits(&chunk[tail_start..], &mut scratch.hits);
+            if !scratch.hits.is_empty() {
+                let v = self.evaluate(&chunk[tail_start..], scratch);
+                if v != Verdict::Keep {
+                    on_line(tail_start, n, n, v, scratch)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Appends `(global pattern, start, end)` for every floating pattern found in `hay`, in the
     /// order of their ends.
     fn floating_hits(&self, hay: &[u8], out: &mut Vec<(u32, usize, usize)>) {
@@ -913,6 +1098,18 @@ impl Matcher {
             lk.find_all(hay, out);
             for h in &mut out[from..] {
                 h.0 += self.floating_base;
+            }
+            // Folded patterns need a `\n`, which a line's content lacks; a chunk of several
+            // lines has them, but this search does not stand for the edge automata.
+            if let Some(f) = &self.fold {
+                let mut w = from;
+                for i in from..out.len() {
+                    if out[i].0 < f.base {
+                        out[w] = out[i];
+                        w += 1;
+                    }
+                }
+                out.truncate(w);
             }
         } else if let Some(ac) = &self.floating {
             for m in ac.find_overlapping_iter(hay) {
@@ -1108,7 +1305,8 @@ impl Matcher {
 
 /// Sorts spans and merges those that overlap or touch, keeping the earliest span's rule.
 fn merge_spans(spans: &mut Vec<Span>) {
-    spans.sort_unstable_by_key(|s| (s.start, s.end));
+    // The rule breaks ties, so that the hits' order (which the search decides) does not.
+    spans.sort_unstable_by_key(|s| (s.start, s.end, s.rule));
     let mut w = 0;
     for i in 1..spans.len() {
         let sp = spans[i];
@@ -1487,6 +1685,90 @@ mod tests {
             })
             .collect();
         assert_eq!(rules, vec![0, 2]);
+    }
+
+    #[test]
+    fn blanks_are_the_characters_trim_bounds_trims() {
+        for b in BLANKS {
+            assert_eq!(blank_prefix(b), b.len(), "{b:?}");
+            assert_eq!(blank_suffix(b), b.len(), "{b:?}");
+        }
+        // Every sequence of up to three bytes that starts (or ends) with a blank starts (or
+        // ends) with one of BLANKS, or is a `\n`.
+        let lead = |s: &[u8]| BLANKS.iter().any(|b| s.starts_with(b)) || s[0] == b'\n';
+        let trail = |s: &[u8]| BLANKS.iter().any(|b| s.ends_with(b)) || s.ends_with(b"\n");
+        for x in 0..=255u8 {
+            for y in 0..=255u8 {
+                for z in [0x80, 0x8B, 0x9F, 0xA0, 0xAF, 0xBF, b'a'] {
+                    let s = [x, y, z];
+                    assert_eq!(blank_prefix(&s) > 0, lead(&s), "{s:?}");
+                    let s = [z, x, y];
+                    assert_eq!(blank_suffix(&s) > 0, trail(&s), "{s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn folded_edges_give_what_the_edge_automata_give() {
+        let m = matcher(
+            "p crosslink prefix Read more:\n\
+             s promo suffix share this\n\
+             l ad line Advertisement\n\
+             r widget regex ^Poll: .*\\?$\n\
+             f ad contains sponsored\n",
+        );
+        assert!(m.fold.is_some());
+        let lines: &[&[u8]] = &[
+            b"Read more: x",
+            b"  Read more: x",
+            b"\xC2\xA0Read more: x\xE2\x80\x8B",
+            b"We read more: books",
+            b"Please share this",
+            b"Please share this \t",
+            b"Please share this\r ",
+            b"share this",
+            b"Advertisement",
+            b"\xEF\xBB\xBFAdvertisement ",
+            b"Advertisement here",
+            b"Poll: yes?",
+            b" Poll: yes? ",
+            b"A sponsored line",
+            b"",
+            b" ",
+            b"plain text",
+        ];
+        let mut scratch = Scratch::new();
+        for ends in [&b"\n"[..], b"\r\n"] {
+            for last in [true, false] {
+                let mut chunk = Vec::new();
+                let mut bounds = Vec::new();
+                for (i, l) in lines.iter().chain(lines).enumerate() {
+                    let ls = chunk.len();
+                    chunk.extend_from_slice(l);
+                    let ce = chunk.len();
+                    if !(last && i == 2 * lines.len() - 1) {
+                        chunk.extend_from_slice(ends);
+                    }
+                    bounds.push((ls, ce, chunk.len()));
+                }
+                let want: Vec<_> = bounds
+                    .iter()
+                    .filter_map(|&(ls, ce, le)| {
+                        let v = m.verdict(&chunk[ls..ce], &mut scratch);
+                        (v != Verdict::Keep).then_some((ls, ce, le, v))
+                    })
+                    .collect();
+                let mut got = Vec::new();
+                m.scan::<()>(&chunk, &mut scratch, |ls, ce, le, v, _| {
+                    got.push((ls, ce, le, v));
+                    Ok(())
+                })
+                .unwrap();
+                assert_eq!(got, want, "{ends:?} last unterminated: {last}");
+                assert!(want.len() >= 20);
+            }
+        }
     }
 
     #[test]
