@@ -22,6 +22,8 @@
 #                     removed at the end unless KEEP=1 or WORK was given
 #   RG_UNICODE=1      also time rg with the Unicode \b regex list (one run on the first
 #                     RG_UNICODE_MB=10 megabytes of the input: it runs at about 1 MB/s)
+#   SINK=null         timed runs write to /dev/null (grep's to a file: it stops early on
+#                     /dev/null); SINK=file sends every command's output to a file in WORK
 #   RESULTS=FILE      where the markdown report is also written (default target/compare.md)
 #   JSONL=0           skip the JSON Lines rows (built from SOURCE's records; on by default when
 #                     SOURCE exists and INPUT is not given)
@@ -35,6 +37,7 @@ ROOT=$PWD
 SIZE_MB=${SIZE_MB:-200}
 RUNS=${RUNS:-5}
 INTERLEAVE=${INTERLEAVE:-1}
+SINK=${SINK:-null}
 WARMUP=${WARMUP:-1}
 SOURCE=${SOURCE:-../shared/corpus/articles.jsonl.gz}
 # In a git worktree, ../shared is not beside the checkout: look beside the main repository.
@@ -140,8 +143,11 @@ D_JSONL='dechaff (built-in packs) -j1, JSON Lines records'
 D_JTEXT='dechaff (built-in packs) -j1, the same texts'
 
 # --- commands --------------------------------------------------------------------------------
-# name|list|command (no redirection; stdout goes to $OUT, a file in WORK: GNU grep stops at
-# the first output line when stdout is /dev/null, so /dev/null would flatter it).
+# name|list|command (no redirection). Timed runs write to /dev/null, as the issue's own figures
+# were taken, except GNU grep's: grep stops at the first output line when stdout is /dev/null,
+# so its runs write to $OUT, a file in WORK (which costs it the file's writes; rg and dechaff
+# do not treat /dev/null specially). SINK=file sends every command to $OUT, as tables before
+# 2026-12-01 were made. Outputs are compared in separate runs below.
 CMDS=(
     "cat (read/write floor)|-|cat $IN"
     "grep -v -F -i -f|lit|grep -v -F -i -f $LITS $IN"
@@ -165,12 +171,20 @@ CMDS+=(
     "$D_JTEXT|packs, texts|$DECHAFF -j1 $JTEXT"
 )
 
-median_loop() { # median seconds of RUNS runs of "$1" > $OUT, after WARMUP runs
-    local cmd=$1 i t0 t1
-    for ((i = 0; i < WARMUP; i++)); do eval "$cmd" >"$OUT"; done
+sink() { # where the timed runs of command "$1" write
+    case "$SINK:$1" in
+        file:* | *:grep\ *) echo "$OUT" ;;
+        *) echo /dev/null ;;
+    esac
+}
+
+median_loop() { # median seconds of RUNS runs of "$1" > its sink, after WARMUP runs
+    local cmd=$1 i t0 t1 to
+    to=$(sink "$cmd")
+    for ((i = 0; i < WARMUP; i++)); do eval "$cmd" >"$to"; done
     for ((i = 0; i < RUNS; i++)); do
         t0=$(date +%s.%N)
-        eval "$cmd" >"$OUT"
+        eval "$cmd" >"$to"
         t1=$(date +%s.%N)
         awk -v a="$t1" -v b="$t0" 'BEGIN{print a - b}'
     done | sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
@@ -179,20 +193,21 @@ median_loop() { # median seconds of RUNS runs of "$1" > $OUT, after WARMUP runs
 median_hf() { # median seconds via hyperfine
     local cmd=$1 runs=$2 csv=$WORK/hf.csv
     hyperfine --style none --warmup "$WARMUP" --runs "$runs" --export-csv "$csv" \
-        "$cmd > $OUT" >/dev/null 2>"$WORK/hf.err" || { cat "$WORK/hf.err" >&2; return 1; }
+        "$cmd > $(sink "$cmd")" >/dev/null 2>"$WORK/hf.err" || { cat "$WORK/hf.err" >&2; return 1; }
     awk -F, 'NR==2{print $4}' "$csv"
 }
 
 peak_rss_kib() {
     # shellcheck disable=SC2086  # the command is split into words on purpose
-    /usr/bin/time -f %M -o "$WORK/rss" $1 >"$OUT"
+    /usr/bin/time -f %M -o "$WORK/rss" $1 >"$(sink "$1")"
     tail -1 "$WORK/rss"
 }
 
-one_run() { # seconds of one run of "$1" > $OUT
-    local t0 t1
+one_run() { # seconds of one run of "$1" > its sink
+    local t0 t1 to
+    to=$(sink "$1")
     t0=$(date +%s.%N)
-    eval "$1" >"$OUT"
+    eval "$1" >"$to"
     t1=$(date +%s.%N)
     awk -v a="$t1" -v b="$t0" 'BEGIN{print a - b}'
 }
@@ -297,7 +312,7 @@ vs_rg() { # which rg row a command is compared with
     echo "Lists: \`lit\` = \`benches/data/literals.txt\` ($NLITS literals, \`-F -i\`); \`mixed\` = the same literals escaped plus \`benches/data/regexes.txt\` ($NREGEX regexes, some with \`\\b\`), \`-i\`; for rg the \`\\b\` are written \`(?-u:\\b)\`; \`packs\` = dechaff's built-in packs."
     echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1); $(uname -sr)."
     echo "Tools: $(grep --version | sed -n 1p); $(if [ $HAVE_RG = 1 ]; then rg --version | sed -n 1p; else echo 'no rg'; fi); $(if [ "$INTERLEAVE" = 1 ]; then echo 'timed with a bash loop, round-robin'; elif [ $HAVE_HF = 1 ]; then hyperfine --version; else echo 'timed with a bash loop'; fi); dechaff at $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')."
-    echo "Load: before $UPTIME_BEFORE; after $UPTIME_AFTER. Median of $RUNS $(if [ "$INTERLEAVE" = 1 ]; then echo 'rounds (every command once per round)'; else echo runs; fi) after $WARMUP warm-up, LC_ALL=$LC_ALL, output to a file in $(dirname "$WORK"). $(date -u +%Y-%m-%d)."
+    echo "Load: before $UPTIME_BEFORE; after $UPTIME_AFTER. Median of $RUNS $(if [ "$INTERLEAVE" = 1 ]; then echo 'rounds (every command once per round)'; else echo runs; fi) after $WARMUP warm-up, LC_ALL=$LC_ALL, $(if [ "$SINK" = file ]; then echo "output to a file in $(dirname "$WORK")"; else echo "output to /dev/null (grep: to a file in $(dirname "$WORK"), since grep stops early on /dev/null)"; fi). $(date -u +%Y-%m-%d)."
     echo
     echo "| command | list | MB/s | vs rg | peak RSS (MiB) |"
     echo "|---|---|---:|---:|---:|"

@@ -66,11 +66,25 @@ pub(crate) fn regex_keys(pattern: &str, case_insensitive: bool) -> Option<(Place
 }
 
 /// Like [`regex_keys`], but tells a pattern that does not parse (`Err`) from one without keys
-/// (`Ok(None)`), so the caller need not parse it a second time to find out.
+/// (`Ok(None)`).
+#[cfg(test)]
 pub(crate) fn regex_keys_or_syntax_error(
     pattern: &str,
     case_insensitive: bool,
 ) -> Result<Option<(Place, Set)>, ()> {
+    Ok(regex_keys_and_more(pattern, case_insensitive)?.map(|(place, set, _)| (place, set)))
+}
+
+/// The keys for `pattern` and where they must stand; `Ok(None)` when every line must be
+/// checked, `Err` when the pattern does not parse (so the caller need not parse it a second
+/// time to find out). Also the key set of the other kind that was not
+/// chosen (the floating set beside a line-edge one, or the other way round), when there is one.
+/// Every match holds one of those too, somewhere in the line: the matcher checks that with a
+/// substring search before it runs (or first compiles) the regex.
+pub(crate) fn regex_keys_and_more(
+    pattern: &str,
+    case_insensitive: bool,
+) -> Result<Option<(Place, Set, Option<Set>)>, ()> {
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
         .utf8(false)
@@ -85,27 +99,36 @@ pub(crate) fn regex_keys_or_syntax_error(
 /// [`rarity`]: short keys such as "abo" or "related" rate rare but sit inside common words.)
 const LONG_FLOATING: usize = 8;
 
-fn keys_of(hir: &Hir) -> Option<(Place, Set)> {
+/// Edge key sets with a key shorter than this also get a floating set (see [`keys_of`]).
+const SHORT_EDGE: usize = 4;
+
+fn keys_of(hir: &Hir) -> Option<(Place, Set, Option<Set>)> {
     let edge = edge_keys(hir, Place::Start)
         .map(|s| (Place::Start, s))
         .or_else(|| edge_keys(hir, Place::End).map(|s| (Place::End, s)));
-    let floating = || {
-        let set = analyze(hir).required?;
-        if set.is_empty() || set.iter().any(|k| k.is_empty()) {
-            return None;
-        }
-        Some((Place::Floating, set))
-    };
-    match edge {
+    // The floating analysis costs more than the edge one; beside an edge set of keys of four
+    // bytes or more (most chaff rules), which finds few lines, it is not worth its start-up.
+    let short_edge = edge
+        .as_ref()
+        .is_none_or(|(_, set)| set.iter().any(|k| k.len() < SHORT_EDGE));
+    let floating = short_edge
+        .then(|| analyze(hir).required)
+        .flatten()
+        .filter(|set| !set.is_empty() && set.iter().all(|k| !k.is_empty()));
+    match (edge, floating) {
         // Edge keys are cheap to look for, so they win unless they are single bytes and a
         // rare floating key exists (`\bshow all of america who you're voting for in [0-9]{4}$`
         // is keyed on its words, not on every line that ends in a digit).
-        Some((place, set)) if set.iter().any(|k| k.len() == 1) => match floating() {
-            Some(f) if f.1.iter().all(|k| k.len() >= LONG_FLOATING) => Some(f),
-            _ => Some((place, set)),
-        },
-        Some(e) => Some(e),
-        None => floating(),
+        (Some((place, set)), Some(f)) => {
+            if set.iter().any(|k| k.len() == 1) && f.iter().all(|k| k.len() >= LONG_FLOATING) {
+                Some((Place::Floating, f, Some(set)))
+            } else {
+                Some((place, set, Some(f)))
+            }
+        }
+        (Some((place, set)), None) => Some((place, set, None)),
+        (None, Some(f)) => Some((Place::Floating, f, None)),
+        (None, None) => None,
     }
 }
 
@@ -669,6 +692,25 @@ mod tests {
             .0,
             Place::Start
         );
+    }
+
+    #[test]
+    fn short_edge_keys_come_with_the_other_set() {
+        use super::{Place, regex_keys_and_more};
+        let more = |p: &str| regex_keys_and_more(p, true).unwrap().unwrap();
+        // A one-byte edge key, short floating keys: keyed on the edge, the words come beside.
+        let (p, k, m) = more(r"^\s*\[[^\]]*(?:Newsletter|Abo\b)[^\]]*\]");
+        assert_eq!((p, k), (Place::Start, vec![b"[".to_vec()]));
+        assert_eq!(m.unwrap(), vec![b"abo".to_vec(), b"newsletter".to_vec()]);
+        // Long floating keys win over the one-byte edge key; the edge set comes beside.
+        let (p, _, m) = more(r"\bshow all of america who you're voting for in [0-9]{4}$");
+        assert_eq!(p, Place::Floating);
+        assert_eq!(m.unwrap().len(), 10);
+        // An edge key of four bytes or more is enough on its own.
+        assert_eq!(more(r"^\s*advertisement\b.*sponsor").2, None);
+        // A floating key set alone has nothing beside it.
+        assert_eq!(more(r"\bsponsored by\b").2, None);
+        assert!(regex_keys_and_more("(", false).is_err());
     }
 
     #[test]

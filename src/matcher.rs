@@ -44,7 +44,7 @@ use std::sync::OnceLock;
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 
 use crate::error::{Error, Result};
-use crate::keys::{Place, regex_keys_or_syntax_error};
+use crate::keys::{Place, regex_keys_and_more};
 use crate::rules::{Action, Kind, Origin, RuleSpec};
 
 /// Above this many bytes of patterns an automaton is built as an NFA rather than a DFA, to keep
@@ -368,7 +368,11 @@ struct Rule {
     /// The literal's forms (casings) as inserted: edge automata only hold their first (or last)
     /// [`EDGE_KEY_BYTES`] bytes, so a hit is confirmed against these.
     forms: Vec<Vec<u8>>,
-    regex: Option<LazyRegex>,
+    /// Index of this rule's regex in [`Matcher::regexes`] (shared by rules with the same one).
+    regex: Option<u32>,
+    /// The regex's other key set (see `keys::regex_keys_and_more`), ASCII-lowercased: one of
+    /// them occurs in the ASCII-lowercased line, or the regex cannot match. Empty: no such set.
+    also: Vec<memchr::memmem::Finder<'static>>,
     /// Index of this rule's capture-location slot, for strip regexes.
     locs_slot: usize,
     /// True when `head`, `tail` or `site` is set: the [`Scope`] must be checked.
@@ -448,6 +452,12 @@ pub struct Scratch {
     pending: Vec<u32>,
     stamp: Vec<u32>,
     epoch: u32,
+    /// Per shared regex: the `epoch` it last ran in, and whether it matched then.
+    re_epoch: Vec<u32>,
+    re_hit: Vec<bool>,
+    /// The line ASCII-lowercased, for `Rule::also`, as of `lower_epoch`.
+    lower: Vec<u8>,
+    lower_epoch: u32,
     spans: Vec<Span>,
     stripped: Vec<u8>,
     acc_spans: Vec<Span>,
@@ -522,6 +532,8 @@ pub struct Matcher {
     /// Per global pattern id: its length in bytes.
     pat_len: Vec<usize>,
     unkeyed: Vec<u32>,
+    /// The rules' regexes, one per distinct pattern, case and capture need.
+    regexes: Vec<LazyRegex>,
     strip_regexes: usize,
     /// What the rules need of documents, worked out once from `infos`.
     zones: crate::document::Zones,
@@ -695,20 +707,38 @@ impl Matcher {
         };
         let mut unkeyed = Vec::new();
         let mut strip_regexes = 0;
+        // Rules with the same regex (the same pattern, case and capture needs) share it: it is
+        // compiled once, and run once per line whichever of them asks (see `evaluate_once`).
+        let mut regexes: Vec<LazyRegex> = Vec::new();
+        let mut regex_ids: std::collections::HashMap<(&str, bool, bool), u32> =
+            std::collections::HashMap::new();
         for (i, s) in specs.iter().enumerate() {
             let idx = u32::try_from(i).map_err(|_| Error::other("too many rules"))?;
             let mut keyed = true;
             let mut place_name = "every-line";
             let mut literal_forms = Vec::new();
             let mut regex = None;
+            let mut also = Vec::new();
             let mut locs_slot = 0;
             match s.kind {
                 Kind::Regex => {
-                    let lazy =
-                        LazyRegex::new(&s.pattern, !s.case_sensitive, s.action == Action::Strip);
+                    let shape = (
+                        s.pattern.as_str(),
+                        !s.case_sensitive,
+                        s.action == Action::Strip,
+                    );
+                    let (id, lazy) = match regex_ids.get(&shape) {
+                        Some(&id) => (id, &regexes[id as usize]),
+                        None => {
+                            let id = regexes.len() as u32;
+                            regex_ids.insert(shape, id);
+                            regexes.push(LazyRegex::new(shape.0, shape.1, shape.2));
+                            (id, &regexes[id as usize])
+                        }
+                    };
                     // The key search parses the pattern; a syntax error found there is
                     // reported by compiling it, which gives the regex crate's message.
-                    let keys = regex_keys_or_syntax_error(&s.pattern, !s.case_sensitive);
+                    let keys = regex_keys_and_more(&s.pattern, !s.case_sensitive);
                     if keys.is_err() || !s.origin.source.starts_with(BUILTIN_PREFIX) {
                         // User rules are compiled now, so a bad one stops the run before any
                         // input is read. Built-in packs are tested to compile and are compiled
@@ -720,7 +750,15 @@ impl Matcher {
                         strip_regexes += 1;
                     }
                     match keys.ok().flatten() {
-                        Some((place, keys)) => {
+                        Some((place, keys, more)) => {
+                            // Keys of one or two bytes are in too many lines to be worth a
+                            // search of their own.
+                            if let Some(more) = more.filter(|m| m.iter().all(|k| k.len() >= 3)) {
+                                also = more
+                                    .iter()
+                                    .map(|k| memchr::memmem::Finder::new(k).into_owned())
+                                    .collect();
+                            }
                             place_name = place.name();
                             let (p, t) = &mut pats[slot(place)];
                             let mut keys: Vec<Vec<u8>> =
@@ -737,7 +775,7 @@ impl Matcher {
                             unkeyed.push(idx);
                         }
                     }
-                    regex = Some(lazy);
+                    regex = Some(id);
                 }
                 _ => {
                     if s.pattern.is_empty() {
@@ -786,6 +824,7 @@ impl Matcher {
                 literal: s.pattern.as_bytes().to_vec(),
                 forms: literal_forms,
                 regex,
+                also,
                 locs_slot,
                 scoped: s.head.is_some() || s.tail.is_some() || s.site.is_some(),
                 head: s.head,
@@ -867,6 +906,7 @@ impl Matcher {
             targets,
             pat_len,
             unkeyed,
+            regexes,
             strip_regexes,
         })
     }
@@ -881,8 +921,8 @@ impl Matcher {
     /// the first rule that does not compile.
     pub fn compile_all(&self) -> Result<()> {
         for (rule, info) in self.rules.iter().zip(&self.infos) {
-            if let Some(re) = &rule.regex {
-                re.get_or_try().map_err(|e| {
+            if let Some(id) = rule.regex {
+                self.regexes[id as usize].get_or_try().map_err(|e| {
                     Error::rule(
                         info.origin.to_string(),
                         format!(
@@ -1174,9 +1214,17 @@ impl Matcher {
 
     fn evaluate_once(&self, line: &[u8], scratch: &mut Scratch) -> Verdict {
         scratch.epoch = scratch.epoch.wrapping_add(1);
-        if scratch.epoch == 0 || scratch.stamp.len() != self.rules.len() {
+        if scratch.epoch == 0
+            || scratch.stamp.len() != self.rules.len()
+            || scratch.re_epoch.len() != self.regexes.len()
+        {
             scratch.stamp.clear();
             scratch.stamp.resize(self.rules.len(), 0);
+            scratch.re_epoch.clear();
+            scratch.re_epoch.resize(self.regexes.len(), 0);
+            scratch.re_hit.clear();
+            scratch.re_hit.resize(self.regexes.len(), false);
+            scratch.lower_epoch = 0;
             scratch.epoch = 1;
         }
         if scratch.locs.len() != self.strip_regexes {
@@ -1245,12 +1293,34 @@ impl Matcher {
             if !measure.allows(rule, &line[ts..te]) {
                 continue;
             }
-            let Some(re) = rule.regex.as_ref().map(LazyRegex::get) else {
+            let Some(id) = rule.regex.map(|i| i as usize) else {
                 continue;
             };
+            if !rule.also.is_empty() {
+                if scratch.lower_epoch != epoch {
+                    scratch.lower_epoch = epoch;
+                    scratch.lower.clear();
+                    scratch
+                        .lower
+                        .extend(line.iter().map(u8::to_ascii_lowercase));
+                }
+                let lower = &scratch.lower[..];
+                if !rule.also.iter().any(|f| f.find(lower).is_some()) {
+                    continue;
+                }
+            }
+            let re = self.regexes[id].get();
             match rule.action {
                 Action::Drop => {
-                    if re.is_match(line) {
+                    let hit = if scratch.re_epoch[id] == epoch {
+                        scratch.re_hit[id]
+                    } else {
+                        let hit = re.is_match(line);
+                        scratch.re_epoch[id] = epoch;
+                        scratch.re_hit[id] = hit;
+                        hit
+                    };
+                    if hit {
                         best = r;
                     }
                 }
@@ -1349,7 +1419,8 @@ fn map_back(cuts: &[Span], len: usize, sp: Span, out: &mut Vec<Span>) {
 #[derive(Default)]
 struct Measure {
     chars: Option<usize>,
-    words: Option<usize>,
+    /// Words counted so far, and whether that is all of them (see [`word_count_upto`]).
+    words: Option<(usize, bool)>,
 }
 
 impl Measure {
@@ -1364,9 +1435,20 @@ impl Measure {
             }
         }
         if let Some(max) = rule.max_words {
-            let n = *self.words.get_or_insert_with(|| word_count(trimmed));
-            if n > max {
-                return false;
+            // n words take at least 2n - 1 bytes; past that, count only as far as max + 1.
+            if trimmed.len().div_ceil(2) > max {
+                let (n, done) = match self.words {
+                    Some((n, done)) if done || n > max => (n, done),
+                    _ => {
+                        let w = word_count_upto(trimmed, max + 1);
+                        self.words = Some(w);
+                        w
+                    }
+                };
+                debug_assert!(done || n > max);
+                if n > max {
+                    return false;
+                }
             }
         }
         true
@@ -1379,7 +1461,14 @@ pub(crate) fn char_count(s: &[u8]) -> usize {
 }
 
 /// Words separated by ASCII whitespace or NBSP.
-pub(crate) fn word_count(s: &[u8]) -> usize {
+#[cfg(test)]
+fn word_count(s: &[u8]) -> usize {
+    word_count_upto(s, usize::MAX).0
+}
+
+/// Counts words (separated by ASCII whitespace or NBSP), but stops once there are more than `cap`: then it
+/// returns `(cap, false)`, else `(count, true)`.
+fn word_count_upto(s: &[u8], cap: usize) -> (usize, bool) {
     let mut n = 0;
     let mut in_word = false;
     let mut i = 0;
@@ -1391,12 +1480,15 @@ pub(crate) fn word_count(s: &[u8]) -> usize {
             continue;
         }
         if !in_word {
+            if n == cap {
+                return (cap, false);
+            }
             n += 1;
             in_word = true;
         }
         i += 1;
     }
-    n
+    (n, true)
 }
 
 /// The end of a line's content: before a final `\n` or `\r\n`.
@@ -1575,6 +1667,41 @@ mod tests {
                 ),
                 ("***", Drop(1)),
                 ("words", Keep),
+            ],
+        );
+    }
+
+    #[test]
+    fn the_other_key_set_is_checked_in_any_ascii_case() {
+        use Verdict::*;
+        // Keyed on the line-start `[`; "abo" or "newsletter" must be in the line too (any
+        // ASCII case), or the regex is not run.
+        let rules = "a promo regex ^\\s*\\[[^\\]]*(?:Newsletter|Abo\\b)[^\\]]*\\]\n";
+        assert!(!matcher(rules).rules[0].also.is_empty());
+        verdicts(
+            rules,
+            &[
+                ("[NEWSLETTER: hier anmelden]", Drop(0)),
+                ("  [Über Ärzte – im ABO lesen]", Drop(0)),
+                ("[Fotos: dpa]", Keep),
+                ("Newsletter [mehr]", Keep),
+            ],
+        );
+    }
+
+    #[test]
+    fn rules_with_one_regex_share_it_and_keep_their_own_guards() {
+        use Verdict::*;
+        let rules = "a promo regex,max-words=4 ^follow us on \\w+\n\
+                     b promo regex ^follow us on \\w+\n";
+        let m = matcher(rules);
+        assert_eq!(m.regexes.len(), 1);
+        verdicts(
+            rules,
+            &[
+                ("Follow us on Mastodon", Drop(0)),
+                ("Follow us on Mastodon and Bluesky today", Drop(1)),
+                ("Follow me", Keep),
             ],
         );
     }
@@ -1777,5 +1904,8 @@ mod tests {
         assert_eq!(trim_bounds(b"   "), (3, 3));
         assert_eq!(char_count("añb".as_bytes()), 3);
         assert_eq!(word_count(b" a  b\xc2\xa0c "), 3);
+        assert_eq!(word_count_upto(b"a b c", 3), (3, true));
+        assert_eq!(word_count_upto(b"a b c d", 3), (3, false));
+        assert_eq!(word_count_upto(b"", 0), (0, true));
     }
 }
