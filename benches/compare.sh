@@ -218,7 +218,7 @@ median_of() { # median of the numbers in "$1"
 }
 
 UPTIME_BEFORE=$(uptime | sed 's/.*load average/load average/')
-declare -A MBS RSS TIMES
+declare -A MBS RSS TIMES BYTES
 if [ "$INTERLEAVE" = 1 ]; then
     echo "== timing ${#CMDS[@]} commands on $SIZE bytes, $RUNS rounds (round-robin)" >&2
     for ((r = -WARMUP; r < RUNS; r++)); do
@@ -245,6 +245,7 @@ for entry in "${CMDS[@]}"; do
         s=$(median_of "${TIMES[$name]}")
     elif [ $HAVE_HF = 1 ]; then s=$(median_hf "$cmd" "$RUNS"); else s=$(median_loop "$cmd"); fi
     MBS[$name]=$(awk -v b="$bytes_in" -v s="$s" 'BEGIN{printf "%.0f", b / 1e6 / s}')
+    BYTES[$name]=$bytes_in
     RSS[$name]=$(awk -v k="$(peak_rss_kib "$cmd")" 'BEGIN{printf "%.1f", k / 1024}')
     printf '  %-52s %6s MB/s  %7s MiB  (%.3f s)\n' "$name" "${MBS[$name]}" "${RSS[$name]}" "$s" >&2
 done
@@ -298,6 +299,13 @@ ratio() { # a / b, or n/a
     local a=${MBS[$1]:-} b=${MBS[$2]:-}
     if [ -z "$a" ] || [ -z "$b" ]; then echo "n/a"; else awk -v a="$a" -v b="$b" 'BEGIN{r = a / b; printf (r < 0.1 ? "%.4fx" : "%.2fx"), r}'; fi
 }
+round_ratio() { # a's MB/s / b's within each round-robin round: "median (min-max)", or n/a
+    local ta=${TIMES[$1]:-} tb=${TIMES[$2]:-}
+    if [ "$INTERLEAVE" != 1 ] || [ -z "$ta" ] || [ -z "$tb" ]; then echo "n/a"; return; fi
+    paste <(echo "$ta" | tr ' ' '\n' | grep .) <(echo "$tb" | tr ' ' '\n' | grep .) |
+        awk -v ba="${BYTES[$1]}" -v bb="${BYTES[$2]}" '{print (ba / $1) / (bb / $2)}' | sort -g |
+        awk '{a[NR]=$1} END{m = (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2); printf "%.2fx (%.2f-%.2f)", m, a[1], a[NR]}'
+}
 vs_rg() { # which rg row a command is compared with
     case "$2" in
         lit | packs) echo "$RG_LIT" ;;
@@ -328,16 +336,16 @@ vs_rg() { # which rg row a command is compared with
         echo "| \`$name\` | $list | ${MBS[$name]} | $r | ${RSS[$name]} |"
     done
     echo
-    echo "| bar | ratio |"
-    echo "|---|---:|"
-    echo "| one thread, literal+regex list, vs rg (≥ 3x) | $(ratio "$D_MIX1" "$RG_MIX") |"
-    echo "| built-in packs, one thread, vs rg on the bare literal list (≥ 2x) | $(ratio "$D_PACK1" "$RG_LIT") |"
-    echo "| two threads vs one: literal list (≥ 1.6x) | $(ratio "$D_LIT2" "$D_LIT1") |"
-    echo "| two threads vs one: literal+regex list | $(ratio "$D_MIX2" "$D_MIX1") |"
-    echo "| two threads vs one: built-in packs | $(ratio "$D_PACK2" "$D_PACK1") |"
-    echo "| cost of Unicode \`\\b\` over ASCII twins, dechaff -j1: ASCII MB/s ÷ Unicode MB/s (≤ 2x) | $(ratio "$D_ASCII" "$D_MIX1") |"
-    [ -n "${MBS[$RG_UNI]:-}" ] && echo "| the same for rg | $(ratio "$RG_MIX" "$RG_UNI") |"
-    [ $HAVE_JSONL = 1 ] && echo "| JSON Lines vs text mode on the same texts, MB/s of each input (≥ 0.5x) | $(ratio "$D_JSONL" "$D_JTEXT") |"
+    echo "| bar | ratio of medians | per round: median (range) |"
+    echo "|---|---:|---:|"
+    echo "| one thread, literal+regex list, vs rg (≥ 3x) | $(ratio "$D_MIX1" "$RG_MIX") | $(round_ratio "$D_MIX1" "$RG_MIX") |"
+    echo "| built-in packs, one thread, vs rg on the bare literal list (≥ 2x) | $(ratio "$D_PACK1" "$RG_LIT") | $(round_ratio "$D_PACK1" "$RG_LIT") |"
+    echo "| two threads vs one: literal list (≥ 1.6x) | $(ratio "$D_LIT2" "$D_LIT1") | $(round_ratio "$D_LIT2" "$D_LIT1") |"
+    echo "| two threads vs one: literal+regex list | $(ratio "$D_MIX2" "$D_MIX1") | $(round_ratio "$D_MIX2" "$D_MIX1") |"
+    echo "| two threads vs one: built-in packs | $(ratio "$D_PACK2" "$D_PACK1") | $(round_ratio "$D_PACK2" "$D_PACK1") |"
+    echo "| cost of Unicode \`\\b\` over ASCII twins, dechaff -j1: ASCII MB/s ÷ Unicode MB/s (≤ 2x) | $(ratio "$D_ASCII" "$D_MIX1") | $(round_ratio "$D_ASCII" "$D_MIX1") |"
+    [ -n "${MBS[$RG_UNI]:-}" ] && echo "| the same for rg | $(ratio "$RG_MIX" "$RG_UNI") | n/a |"
+    [ $HAVE_JSONL = 1 ] && echo "| JSON Lines vs text mode on the same texts, MB/s of each input (≥ 0.5x) | $(ratio "$D_JSONL" "$D_JTEXT") | $(round_ratio "$D_JSONL" "$D_JTEXT") |"
     echo
     echo "| same output | result |"
     echo "|---|---|"
