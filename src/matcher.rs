@@ -1837,6 +1837,17 @@ mod tests {
     }
 
     #[test]
+    fn the_builtin_packs_fold_their_edges() {
+        // So the property tests, which compare every scanned line with `verdict`, exercise the
+        // folded search.
+        let mut cats = Vec::new();
+        let specs = crate::packs::builtin_specs(None, &mut cats).unwrap();
+        let m = Matcher::new(&specs).unwrap();
+        let f = m.fold.as_ref().unwrap();
+        assert!(f.edge.iter().filter(|&&e| e != MARK).count() > 2000);
+    }
+
+    #[test]
     fn folded_edges_give_what_the_edge_automata_give() {
         let m = matcher(
             "p crosslink prefix Read more:\n\
