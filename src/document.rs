@@ -227,6 +227,8 @@ pub(crate) struct DocWork {
     notes: Vec<Note>,
     marks: Vec<Span>,
     merged: Vec<Span>,
+    /// Starts of the zone lines worth judging (see `Matcher::candidate_lines`).
+    cands: Vec<usize>,
 }
 
 /// The outcome of judging one document.
@@ -288,10 +290,32 @@ pub(crate) fn judge(
     };
     let mid_from = head.min(n);
     let mid_to = n.saturating_sub(tail).max(mid_from);
-    // The zones, line by line, with their positions.
-    for i in (0..mid_from).chain(mid_to..n) {
-        work.scratch.set_position(i, n - 1 - i);
-        judge_line(matcher, text, work, i);
+    // The zones, line by line, with their positions; with `scan`, only the lines where the
+    // matcher's one pass over the zone found something (all others are kept in any position).
+    for (from, to) in [(0, mid_from), (mid_to, n)] {
+        if from >= to {
+            continue;
+        }
+        let mut cands = std::mem::take(&mut work.cands);
+        cands.clear();
+        let base = work.lines[from].start;
+        let chunk = &text[base..work.lines[to - 1].end];
+        if scan && matcher.candidate_lines(chunk, &mut work.scratch, |ls| cands.push(base + ls)) {
+            let mut k = from;
+            for &start in &cands {
+                while work.lines[k].start < start {
+                    k += 1;
+                }
+                work.scratch.set_position(k, n - 1 - k);
+                judge_line(matcher, text, work, k);
+            }
+        } else {
+            for i in from..to {
+                work.scratch.set_position(i, n - 1 - i);
+                judge_line(matcher, text, work, i);
+            }
+        }
+        work.cands = cands;
     }
     work.scratch.clear_position();
     if scan && mid_from < mid_to {
@@ -1034,5 +1058,63 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
         self.at.byte += bytes.len() as u64;
         self.at.line += lines;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Judges `text` as one whole document, its lines scanned (`scan`) or each judged alone.
+    fn fates(m: &Matcher, text: &[u8], scan: bool) -> (Vec<Fate>, Outcome) {
+        let mut work = DocWork::default();
+        split_lines(text, &[], &mut work.lines);
+        let out = judge(m, m.zones(), None, text, &mut work, true, scan);
+        (work.fates, out)
+    }
+
+    #[test]
+    fn zone_lines_found_by_one_pass_are_judged_as_every_line_would_be() {
+        let mut cats = Vec::new();
+        let specs = crate::packs::builtin_specs(None, &mut cats).unwrap();
+        let m = Matcher::new(&specs).unwrap();
+        let story: Vec<String> = (0..45)
+            .map(|i| format!("The ferry council met again on day {i} and argued about fares."))
+            .collect();
+        let chaff = [
+            "READ MORE: Ferry fares to rise in spring",
+            "  Advertisement  ",
+            "\u{a0}READ MORE: Another story\u{200b}",
+            "Share this article",
+            "Читайте также: Новости дня",
+            "Подписывайтесь на наш канал в Telegram",
+            "Units of Daesh* fled the town.",
+            "*Daesh is a terrorist organisation banned in Russia",
+            "",
+            " ",
+        ];
+        let mut checked = 0;
+        for (n, step) in [(3, 1), (12, 5), (45, 7), (45, 2)] {
+            let mut lines: Vec<&str> = story[..n].iter().map(String::as_str).collect();
+            for (k, c) in chaff.iter().enumerate() {
+                let at = (k * step) % (lines.len() + 1);
+                lines.insert(at, c);
+            }
+            for end in ["\n", "\r\n"] {
+                for last in [true, false] {
+                    let mut text = lines.join(end);
+                    if last {
+                        text.push_str(end);
+                    }
+                    let (a, oa) = fates(&m, text.as_bytes(), true);
+                    let (b, ob) = fates(&m, text.as_bytes(), false);
+                    assert_eq!(a, b, "{n} lines, step {step}, {end:?}, terminated {last}");
+                    assert_eq!(oa, ob);
+                    assert!(a.iter().filter(|f| **f != Fate::Keep).count() >= 5);
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 16);
     }
 }

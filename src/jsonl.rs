@@ -276,6 +276,7 @@ fn clean_value<O: Observer + ?Sized>(
     work.text.clear();
     work.doc.lines.clear();
     let mut at = 0;
+    let mut breaks = 0;
     // Lines as text mode frames them: after a final `\n` there is no further (empty) line.
     while at < raw.len() {
         let (seg_end, next) = match find_newline_escape(raw, at) {
@@ -287,6 +288,7 @@ fn clean_value<O: Observer + ?Sized>(
         let content_end = work.text.len() - usize::from(work.text.last() == Some(&b'\r'));
         if next <= raw.len() {
             work.text.push(b'\n');
+            breaks += 1;
         }
         work.doc.lines.push(Line {
             start,
@@ -310,6 +312,11 @@ fn clean_value<O: Observer + ?Sized>(
             removed_bytes: 0,
         })?;
     }
+    // The lines can be scanned as chunks when `\n` splits the text exactly into them: no
+    // `\u000a` escape put a `\n` inside a line, and no unterminated last line ends in `\r`
+    // (which this framing leaves out of its content, and a scan would not).
+    let scan = memchr::memchr_iter(b'\n', &work.text).count() == breaks
+        && (work.text.last() == Some(&b'\n') || !work.text.ends_with(b"\r"));
     let outcome = document::judge(
         matcher,
         work.zones,
@@ -317,7 +324,7 @@ fn clean_value<O: Observer + ?Sized>(
         &work.text,
         &mut work.doc,
         whole,
-        false,
+        scan,
     );
     document::report(
         &work.text,

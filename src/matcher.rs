@@ -1063,6 +1063,52 @@ impl Matcher {
         Ok(())
     }
 
+    /// Calls `on_line(start)` with the start of every line of `chunk` (whole lines, split at
+    /// `\n`) that [`Matcher::verdict`] could judge anything but [`Verdict::Keep`], whatever the
+    /// [`Scope`]: the lines where the one pass found a pattern, or whose edges are blank, and an
+    /// unterminated last line. Every other line is kept, in any scope. Returns `false`, having
+    /// called nothing, when that cannot be told apart from the pass (unkeyed regexes, or edge
+    /// patterns not folded): then every line must be judged.
+    ///
+    /// For the document pass, whose zone lines are judged one by one with their positions: one
+    /// pass in lockstep over the zone instead of one serial walk per line.
+    pub(crate) fn candidate_lines(
+        &self,
+        chunk: &[u8],
+        scratch: &mut Scratch,
+        mut on_line: impl FnMut(usize),
+    ) -> bool {
+        let no_edges = self.starts.is_none() && self.ends.is_none();
+        if !self.unkeyed.is_empty() || !(no_edges || self.fold.is_some()) {
+            return false;
+        }
+        let mut found = std::mem::take(&mut scratch.floating);
+        found.clear();
+        match (&self.fold, &self.lockstep) {
+            (Some(_), Some(lk)) => lk.find_lines(chunk, &mut found),
+            _ => self.floating_hits(chunk, &mut found),
+        }
+        let tail_start = match chunk.last() {
+            Some(&b) if b != b'\n' && self.fold.is_some() => {
+                Some(memrchr(b'\n', chunk).map_or(0, |i| i + 1))
+            }
+            _ => None,
+        };
+        let mut last = None;
+        for &(_, s, _) in &found {
+            let ls = memrchr(b'\n', &chunk[..s]).map_or(0, |i| i + 1);
+            if last != Some(ls) {
+                on_line(ls);
+                last = Some(ls);
+            }
+        }
+        if let Some(t) = tail_start.filter(|&t| last != Some(t)) {
+            on_line(t);
+        }
+        scratch.floating = found;
+        true
+    }
+
     /// [`Matcher::scan`] when there are no unkeyed rules, and no edge patterns or they are
     /// folded (`fold`): only the lines holding a hit of `found` are looked at (hits come in the
     /// order of their ends, hence line by line), and, with `fold`, a last line without a

@@ -225,3 +225,23 @@ fn explain_text_names_the_record_and_the_line_within_it() {
         "{e}"
     );
 }
+
+#[test]
+fn an_escaped_newline_inside_a_line_and_a_final_cr_keep_the_line_framing() {
+    // Only `\n` escapes split a record's text into lines: `\u000a` decodes to a newline byte
+    // inside one line, which must not be judged as a line of its own (nor shift the judgement
+    // onto the next line), in the zones or in the middle of a long record. A last line that
+    // ends in `\r` without a newline keeps it.
+    let mut lines: Vec<String> = (0..40).map(|i| format!("Story line {i}.")).collect();
+    lines[20] = r"Story twenty.\u000aAdvertisement".to_string();
+    lines[2] = r"Story two.\u000aAdvertisement".to_string();
+    lines[30] = "Advertisement".to_string();
+    let rec = format!(r#"{{"text": "{}\r"}}"#, lines.join(r"\n"));
+    let o = run(&["--jsonl", "--stats=json"], &jsonl(&[&rec]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    lines.remove(30);
+    let want = format!("{{\"text\": \"{}\\r\"}}\n", lines.join(r"\n"));
+    assert_eq!(String::from_utf8(o.stdout.clone()).unwrap(), want);
+    let v: serde_json::Value = serde_json::from_str(stderr(&o).trim()).unwrap();
+    assert_eq!(v["lines_removed"], 1);
+}
