@@ -56,8 +56,9 @@
 //! the line path: its buffered part and the rest of it are judged by the line rules alone (no
 //! zones, cut, pairing or cap), streaming. When the input's size is known in advance (a
 //! regular file, [`crate::Filter::run_parallel_sized`]) and already over the cap, nothing is
-//! buffered: the file goes to the line path from its first byte, with the same result. A JSON Lines record is capped by its own limit; a
-//! field longer than `max_doc` is likewise judged by line rules only.
+//! buffered: the file goes to the line path from its first byte, with the same result. A JSON
+//! Lines record is capped by its own limit; a field longer than `max_doc` is likewise judged
+//! by line rules only.
 //!
 //! # Threads
 //!
@@ -70,7 +71,8 @@
 //!
 //! With no document rule loaded (`head=`, `tail=`, `cut`, `before=`, `footnote`), no cap and
 //! no `-z` or `--doc-sep`, text runs on the line path exactly as before: nothing is buffered
-//! beyond the line buffer. (`site=` alone does not need documents: the site of a text run is fixed.)
+//! beyond the line buffer. (`site=` alone does not need documents: the site of a text run is
+//! fixed.)
 
 use std::io::{self, Read, Write};
 

@@ -276,7 +276,9 @@ fn clean_value<O: Observer + ?Sized>(
     work.text.clear();
     work.doc.lines.clear();
     let mut at = 0;
-    let mut breaks = 0;
+    // A `\u000a` escape puts a `\n` inside a line: then `\n` does not split the text into its
+    // lines, and they cannot be scanned as one chunk.
+    let mut inner_newline = false;
     // Lines as text mode frames them: after a final `\n` there is no further (empty) line.
     while at < raw.len() {
         let (seg_end, next) = match find_newline_escape(raw, at) {
@@ -284,11 +286,10 @@ fn clean_value<O: Observer + ?Sized>(
             None => (raw.len(), raw.len() + 1),
         };
         let start = work.text.len();
-        decode(&raw[at..seg_end], &mut work.text);
+        inner_newline |= decode(&raw[at..seg_end], &mut work.text);
         let content_end = work.text.len() - usize::from(work.text.last() == Some(&b'\r'));
         if next <= raw.len() {
             work.text.push(b'\n');
-            breaks += 1;
         }
         work.doc.lines.push(Line {
             start,
@@ -312,11 +313,9 @@ fn clean_value<O: Observer + ?Sized>(
             removed_bytes: 0,
         })?;
     }
-    // The lines can be scanned as chunks when `\n` splits the text exactly into them: no
-    // `\u000a` escape put a `\n` inside a line, and no unterminated last line ends in `\r`
-    // (which this framing leaves out of its content, and a scan would not).
-    let scan = memchr::memchr_iter(b'\n', &work.text).count() == breaks
-        && (work.text.last() == Some(&b'\n') || !work.text.ends_with(b"\r"));
+    // Nor when an unterminated last line ends in `\r`, which this framing leaves out of the
+    // line's content and a scan would not.
+    let scan = !inner_newline && (work.text.last() == Some(&b'\n') || !work.text.ends_with(b"\r"));
     let outcome = document::judge(
         matcher,
         work.zones,
@@ -386,26 +385,35 @@ fn hex4(b: &[u8]) -> Option<u32> {
 
 /// Decodes the inside of a JSON string (valid JSON assumed). A lone surrogate escape becomes its
 /// three-byte WTF-8 form (invalid UTF-8, so no rule mistakes it for text), which [`encode`]
-/// turns back into the escape: a changed line keeps it.
-pub(crate) fn decode(raw: &[u8], out: &mut Vec<u8>) {
+/// turns back into the escape: a changed line keeps it. Returns whether a `\n` was written
+/// (valid JSON holds none raw, so only from a `\n` or `\u000a` escape).
+pub(crate) fn decode(raw: &[u8], out: &mut Vec<u8>) -> bool {
+    let mut newline = false;
     let mut i = 0;
     while i < raw.len() {
         let Some(j) = memchr::memchr(b'\\', &raw[i..]) else {
             out.extend_from_slice(&raw[i..]);
-            return;
+            return newline;
         };
         out.extend_from_slice(&raw[i..i + j]);
         i += j;
-        let Some(&c) = raw.get(i + 1) else { return };
+        let Some(&c) = raw.get(i + 1) else {
+            return newline;
+        };
         i += 2;
         match c {
-            b'n' => out.push(b'\n'),
+            b'n' => {
+                newline = true;
+                out.push(b'\n');
+            }
             b't' => out.push(b'\t'),
             b'r' => out.push(b'\r'),
             b'b' => out.push(8),
             b'f' => out.push(12),
             b'u' => {
-                let Some(hi) = hex4(&raw[i..]) else { return };
+                let Some(hi) = hex4(&raw[i..]) else {
+                    return newline;
+                };
                 i += 4;
                 let cp = if (0xD800..0xDC00).contains(&hi) && raw[i..].starts_with(b"\\u") {
                     match hex4(&raw[i + 2..]) {
@@ -418,6 +426,7 @@ pub(crate) fn decode(raw: &[u8], out: &mut Vec<u8>) {
                 } else {
                     hi
                 };
+                newline |= cp == 0x0A;
                 match char::from_u32(cp) {
                     Some(ch) => {
                         let mut buf = [0u8; 4];
@@ -434,6 +443,7 @@ pub(crate) fn decode(raw: &[u8], out: &mut Vec<u8>) {
             other => out.push(other),
         }
     }
+    newline
 }
 
 /// Encodes text as the inside of a JSON string. With `ascii_style`, non-ASCII characters are
@@ -600,7 +610,7 @@ mod tests {
     #[test]
     fn decode_and_encode_round_trip() {
         let mut d = Vec::new();
-        decode(br#"caf\u00e9 \ud83d\ude00 \"q\" \\ \t"#, &mut d);
+        assert!(!decode(br#"caf\u00e9 \ud83d\ude00 \"q\" \\ \t"#, &mut d));
         assert_eq!(String::from_utf8(d.clone()).unwrap(), "café 😀 \"q\" \\ \t");
         let mut e = Vec::new();
         encode(&d, true, &mut e);
@@ -611,6 +621,11 @@ mod tests {
         let mut e = Vec::new();
         encode(&d, false, &mut e);
         assert_eq!(String::from_utf8(e).unwrap(), r#"café 😀 \"q\" \\ \t"#);
+        // A newline escape is reported: it is the one way a `\n` gets into decoded text.
+        let mut nl = Vec::new();
+        assert!(decode(br"a\u000Ab", &mut nl));
+        assert_eq!(nl, b"a\nb");
+        assert!(decode(br"a\nb", &mut nl));
         // Lone surrogates and bytes that are not UTF-8 come back as they were.
         let mut d = Vec::new();
         decode(br"lone \ud800 \udfff \ud800\u0041 end", &mut d);

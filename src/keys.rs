@@ -62,25 +62,16 @@ impl Place {
 /// stand, or `None` when every line must be checked. Each key is non-empty and ASCII-lowercased.
 #[cfg(test)]
 pub(crate) fn regex_keys(pattern: &str, case_insensitive: bool) -> Option<(Place, Set)> {
-    regex_keys_or_syntax_error(pattern, case_insensitive).ok()?
-}
-
-/// Like [`regex_keys`], but tells a pattern that does not parse (`Err`) from one without keys
-/// (`Ok(None)`).
-#[cfg(test)]
-pub(crate) fn regex_keys_or_syntax_error(
-    pattern: &str,
-    case_insensitive: bool,
-) -> Result<Option<(Place, Set)>, ()> {
-    Ok(regex_keys_and_more(pattern, case_insensitive)?.map(|(place, set, _)| (place, set)))
+    let (place, set, _) = regex_keys_and_more(pattern, case_insensitive).ok()??;
+    Some((place, set))
 }
 
 /// The keys for `pattern` and where they must stand; `Ok(None)` when every line must be
 /// checked, `Err` when the pattern does not parse (so the caller need not parse it a second
-/// time to find out). Also the key set of the other kind that was not
-/// chosen (the floating set beside a line-edge one, or the other way round), when there is one.
-/// Every match holds one of those too, somewhere in the line: the matcher checks that with a
-/// substring search before it runs (or first compiles) the regex.
+/// time to find out). Also the key set of the other kind that was not chosen (the floating
+/// set beside a line-edge one, or the other way round), when there is one. Every match holds
+/// one of those too, somewhere in the line: the matcher checks that with a substring search
+/// before it runs (or first compiles) the regex.
 pub(crate) fn regex_keys_and_more(
     pattern: &str,
     case_insensitive: bool,

@@ -138,7 +138,8 @@ impl Lockstep {
                 stride += 1;
             }
         }
-        // The trie, state 0 the root; rows of `stride` entries, NONE where no edge is.
+        // The trie, state 0 the root; rows of `stride` entries, NONE where no edge is. `own`
+        // holds each state's patterns, and after the breadth-first pass all its matches.
         let mut trans: Vec<u32> = vec![NONE; stride];
         let mut own: Vec<Vec<u32>> = vec![Vec::new()];
         for (i, p) in patterns.iter().enumerate() {
@@ -159,7 +160,6 @@ impl Lockstep {
         // Breadth first: a state's failure state is shallower, so its row is complete.
         let mut fail = vec![0u32; states];
         let mut order = Vec::with_capacity(states);
-        let mut matches_of: Vec<Vec<u32>> = vec![Vec::new(); states];
         for t in &mut trans[..stride] {
             match *t {
                 NONE => *t = 0,
@@ -171,9 +171,10 @@ impl Lockstep {
             let sid = order[i] as usize;
             i += 1;
             let f = fail[sid] as usize;
+            // `f` is shallower, so its list already holds its failure states' matches too.
             let mut m = std::mem::take(&mut own[sid]);
-            m.extend_from_slice(&matches_of[f]);
-            matches_of[sid] = m;
+            m.extend_from_slice(&own[f]);
+            own[sid] = m;
             for c in 0..stride {
                 let at = sid * stride + c;
                 match trans[at] {
@@ -192,14 +193,14 @@ impl Lockstep {
         for sid in order
             .iter()
             .map(|&s| s as usize)
-            .filter(|&s| !matches_of[s].is_empty())
+            .filter(|&s| !own[s].is_empty())
         {
             renum[sid] = next;
             next += 1;
         }
         let n_match = next;
         for sid in std::iter::once(0).chain(order.iter().map(|&s| s as usize)) {
-            if matches_of[sid].is_empty() {
+            if own[sid].is_empty() {
                 renum[sid] = next;
                 next += 1;
             }
@@ -217,9 +218,9 @@ impl Lockstep {
         let mut match_ranges = vec![(0u32, 0u32); n_match as usize];
         let mut matches = Vec::new();
         for sid in order.iter().map(|&s| s as usize) {
-            if !matches_of[sid].is_empty() {
+            if !own[sid].is_empty() {
                 let from = matches.len() as u32;
-                for &p in &matches_of[sid] {
+                for &p in &own[sid] {
                     let pat = &patterns[p as usize];
                     let (lead, trail) = edges(pat);
                     matches.push((p, (pat.len() - lead) as u32, trail as u32));

@@ -1014,23 +1014,7 @@ impl Matcher {
         // All floating hits of the chunk first (one pass, walks in lockstep), then per line.
         let mut found = std::mem::take(&mut scratch.floating);
         found.clear();
-        let no_edges = self.starts.is_none() && self.ends.is_none();
-        if !every && (no_edges || self.fold.is_some()) {
-            // Only lines with a hit can lose anything: with the edge patterns folded in, the
-            // search finds the edge hits too.
-            let fold = match (&self.fold, &self.lockstep) {
-                (Some(f), Some(lk)) => {
-                    lk.find_lines(chunk, &mut found);
-                    for h in &mut found {
-                        h.0 += self.floating_base;
-                    }
-                    Some(f)
-                }
-                _ => {
-                    self.floating_hits(chunk, &mut found);
-                    None
-                }
-            };
+        if let Some(fold) = self.find_hits(chunk, &mut found) {
             let r = self.scan_hit_lines(chunk, &found, fold, scratch, &mut on_line);
             scratch.floating = found;
             return r;
@@ -1063,12 +1047,75 @@ impl Matcher {
         Ok(())
     }
 
+    /// The one pass of the paths that visit only the lines holding a hit. `None`, with nothing
+    /// searched, when a line without a hit could still lose something: there are unkeyed
+    /// regexes, or edge patterns that could not be folded. Otherwise `found` holds every hit by
+    /// global pattern id (folded ones included), and the result is the fold, if any.
+    fn find_hits(
+        &self,
+        chunk: &[u8],
+        found: &mut Vec<(u32, usize, usize)>,
+    ) -> Option<Option<&Fold>> {
+        if !self.unkeyed.is_empty() {
+            return None;
+        }
+        match (&self.fold, &self.lockstep) {
+            (Some(f), Some(lk)) => {
+                lk.find_lines(chunk, found);
+                for h in found.iter_mut() {
+                    h.0 += self.floating_base;
+                }
+                Some(Some(f))
+            }
+            _ if self.starts.is_none() && self.ends.is_none() => {
+                self.floating_hits(chunk, found);
+                Some(None)
+            }
+            _ => None,
+        }
+    }
+
+    /// Calls `each(start, end, hits)` for every line of `chunk` holding a hit of `found` (hits
+    /// come in the order of their ends, hence line by line), with its hits; and, when `fold` is
+    /// set, for an unterminated last line without hits, with none: a line-end key is only folded
+    /// with a line break after it, so that line needs the edge automata. `end` is past the
+    /// line's terminator.
+    fn for_hit_lines<E>(
+        chunk: &[u8],
+        found: &[(u32, usize, usize)],
+        fold: Option<&Fold>,
+        mut each: impl FnMut(usize, usize, &[(u32, usize, usize)]) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let n = chunk.len();
+        let mut tail = match (fold, chunk.last()) {
+            (Some(_), Some(&b)) if b != b'\n' => Some(memrchr(b'\n', chunk).map_or(0, |i| i + 1)),
+            _ => None,
+        };
+        let mut next = 0;
+        while let Some(&(_, first, _)) = found.get(next) {
+            let ls = memrchr(b'\n', &chunk[..first]).map_or(0, |i| i + 1);
+            let le = memchr(b'\n', &chunk[first..]).map_or(n, |i| first + i + 1);
+            let from = next;
+            while found.get(next).is_some_and(|h| h.1 < le) {
+                next += 1;
+            }
+            if tail == Some(ls) {
+                tail = None;
+            }
+            each(ls, le, &found[from..next])?;
+        }
+        match tail {
+            Some(t) => each(t, n, &[]),
+            None => Ok(()),
+        }
+    }
+
     /// Calls `on_line(start)` with the start of every line of `chunk` (whole lines, split at
     /// `\n`) that [`Matcher::verdict`] could judge anything but [`Verdict::Keep`], whatever the
-    /// [`Scope`]: the lines where the one pass found a pattern, or whose edges are blank, and an
-    /// unterminated last line. Every other line is kept, in any scope. Returns `false`, having
-    /// called nothing, when that cannot be told apart from the pass (unkeyed regexes, or edge
-    /// patterns not folded): then every line must be judged.
+    /// [`Scope`]: the lines where the one pass found a pattern (marks of blank edges included),
+    /// and an unterminated last line. Every other line is kept, in any scope. Returns `false`,
+    /// having called nothing, when that cannot be told from the pass ([`Matcher::find_hits`]):
+    /// then every line must be judged.
     ///
     /// For the document pass, whose zone lines are judged one by one with their positions: one
     /// pass in lockstep over the zone instead of one serial walk per line.
@@ -1078,41 +1125,21 @@ impl Matcher {
         scratch: &mut Scratch,
         mut on_line: impl FnMut(usize),
     ) -> bool {
-        let no_edges = self.starts.is_none() && self.ends.is_none();
-        if !self.unkeyed.is_empty() || !(no_edges || self.fold.is_some()) {
-            return false;
-        }
         let mut found = std::mem::take(&mut scratch.floating);
         found.clear();
-        match (&self.fold, &self.lockstep) {
-            (Some(_), Some(lk)) => lk.find_lines(chunk, &mut found),
-            _ => self.floating_hits(chunk, &mut found),
-        }
-        let tail_start = match chunk.last() {
-            Some(&b) if b != b'\n' && self.fold.is_some() => {
-                Some(memrchr(b'\n', chunk).map_or(0, |i| i + 1))
-            }
-            _ => None,
-        };
-        let mut last = None;
-        for &(_, s, _) in &found {
-            let ls = memrchr(b'\n', &chunk[..s]).map_or(0, |i| i + 1);
-            if last != Some(ls) {
+        let fold = self.find_hits(chunk, &mut found);
+        if let Some(fold) = fold {
+            let _ = Self::for_hit_lines(chunk, &found, fold, |ls, _, _| {
                 on_line(ls);
-                last = Some(ls);
-            }
-        }
-        if let Some(t) = tail_start.filter(|&t| last != Some(t)) {
-            on_line(t);
+                Ok::<(), ()>(())
+            });
         }
         scratch.floating = found;
-        true
+        fold.is_some()
     }
 
-    /// [`Matcher::scan`] when there are no unkeyed rules, and no edge patterns or they are
-    /// folded (`fold`): only the lines holding a hit of `found` are looked at (hits come in the
-    /// order of their ends, hence line by line), and, with `fold`, a last line without a
-    /// terminator.
+    /// [`Matcher::scan`] over the hits [`Matcher::find_hits`] found: only the lines holding one
+    /// are judged (and, with `fold`, an unterminated last line).
     fn scan_hit_lines<E>(
         &self,
         chunk: &[u8],
@@ -1122,25 +1149,12 @@ impl Matcher {
         on_line: &mut impl FnMut(usize, usize, usize, Verdict, &Scratch) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let n = chunk.len();
-        // With edge patterns folded, an unterminated last line needs the edge automata: a
-        // line-end key is only folded with a line break after it.
-        let open_tail = fold.is_some() && chunk.last().is_some_and(|&b| b != b'\n');
-        let tail_start = if open_tail {
-            memrchr(b'\n', chunk).map_or(0, |i| i + 1)
-        } else {
-            n
-        };
-        let mut next = 0;
-        let mut visited_tail = false;
-        while let Some(&(_, first, _)) = found.get(next) {
-            let ls = memrchr(b'\n', &chunk[..first]).map_or(0, |i| i + 1);
-            let le = memchr(b'\n', &chunk[first..]).map_or(n, |i| first + i + 1);
+        Self::for_hit_lines(chunk, found, fold, |ls, le, group| {
             let ce = content_end(chunk, ls, le);
             scratch.hits.clear();
-            let mut marked = ls == tail_start;
-            visited_tail |= marked;
-            while let Some(&(p, s, e)) = found.get(next).filter(|h| h.1 < le) {
-                next += 1;
+            // With edges folded, an unterminated last line is judged as a marked one.
+            let mut marked = fold.is_some() && le == n && chunk[n - 1] != b'\n';
+            for &(p, s, e) in group {
                 match fold {
                     Some(f) if p >= f.base => match f.edge[(p - f.base) as usize] {
                         MARK => marked = true,
@@ -1155,25 +1169,15 @@ impl Matcher {
                 scratch.hits.retain(|h| h.0 >= self.floating_base);
                 self.edge_hits(&chunk[ls..ce], &mut scratch.hits);
                 if scratch.hits.is_empty() {
-                    continue;
+                    return Ok(());
                 }
             }
             let v = self.evaluate(&chunk[ls..ce], scratch);
             if v != Verdict::Keep {
                 on_line(ls, ce, le, v, scratch)?;
             }
-        }
-        if open_tail && !visited_tail {
-            scratch.hits.clear();
-            self.edge_hits(&chunk[tail_start..], &mut scratch.hits);
-            if !scratch.hits.is_empty() {
-                let v = self.evaluate(&chunk[tail_start..], scratch);
-                if v != Verdict::Keep {
-                    on_line(tail_start, n, n, v, scratch)?;
-                }
-            }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Appends `(global pattern, start, end)` for every floating pattern found in `hay`, in the
@@ -1512,8 +1516,8 @@ fn word_count(s: &[u8]) -> usize {
     word_count_upto(s, usize::MAX).0
 }
 
-/// Counts words (separated by ASCII whitespace or NBSP), but stops once there are more than `cap`: then it
-/// returns `(cap, false)`, else `(count, true)`.
+/// Counts words (separated by ASCII whitespace or NBSP), but stops once there are more than
+/// `cap`: then it returns `(cap, false)`, else `(count, true)`.
 fn word_count_upto(s: &[u8], cap: usize) -> (usize, bool) {
     let mut n = 0;
     let mut in_word = false;
