@@ -30,7 +30,16 @@
 //!    and pass unchecked. When fewer than N non-blank lines stand before the marker in its
 //!    document, nothing before it is dropped: the block is not the template's, so it may be
 //!    the story.
-//! 4. **footnote pairing**: for every line dropped by a `footnote` rule (also one later cut), its
+//! 4. **between**: lines still dropped by a `between=N` rule are paired in document order, each
+//!    pair by the same rule: a widget that prints its heading above and below its teaser. When
+//!    a pair has 1 to N non-blank lines between its two markers and each of them is a headline
+//!    (at most [`BETWEEN_MAX_CHARS`] characters, trimmed, and within the line cap), those lines
+//!    are dropped too and report as cut by that rule; blank lines stay. Otherwise the second
+//!    marker opens the next pair, so a marker whose partner is missing takes nothing with it,
+//!    and a story paragraph between two widgets is never taken. Lines between that other rules
+//!    already drop count toward the N and keep their own rule; a line a strip rule changed goes
+//!    whole.
+//! 5. **footnote pairing**: for every line dropped by a `footnote` rule (also one later cut), its
 //!    leading marker (`*`, `**`, `***`) and the names it explains are read: the name after the
 //!    marker ("*Daesh, also known as IS/ISIS/ISIL/Islamic State, is ..." gives "Daesh"), the
 //!    aliases after "also known as" or in brackets right after the name ("IS", "ISIS", "ISIL",
@@ -43,7 +52,7 @@
 //!    so then the marker is stripped after any word. A footnote whose name is more than six
 //!    words (no comma, bracket or verb ends it) pairs with nothing, and a marker with no
 //!    footnote in its document stays: precision first.
-//! 5. **the cap** (`--max-removed SHARE`): when the removals would take more than SHARE of the
+//! 6. **the cap** (`--max-removed SHARE`): when the removals would take more than SHARE of the
 //!    document's non-blank lines, or of its bytes, the document is written unchanged and
 //!    reported as flagged: that much chaff means a rule misfired or the document is not an
 //!    article. Documents of fewer than [`CAP_MIN_LINES`] non-blank lines are never flagged:
@@ -69,7 +78,8 @@
 //!
 //! # The fast path
 //!
-//! With no document rule loaded (`head=`, `tail=`, `cut`, `before=`, `footnote`), no cap and
+//! With no document rule loaded (`head=`, `tail=`, `cut`, `before=`, `between=`, `footnote`), no
+//! cap and
 //! no `-z` or `--doc-sep`, text runs on the line path exactly as before: nothing is buffered
 //! beyond the line buffer. (`site=` alone does not need documents: the site of a text run is
 //! fixed.)
@@ -80,8 +90,11 @@ use memchr::{memchr, memchr_iter};
 
 use crate::filter::{Cursor, Filter, OutputMode, RunError};
 use crate::frame::{Chunker, Piece};
-use crate::matcher::{Matcher, RuleId, RuleInfo, Scratch, Span, Verdict, content_end, trim_bounds};
+use crate::matcher::{
+    Matcher, RuleId, RuleInfo, Scratch, Span, Verdict, char_count, content_end, trim_bounds,
+};
 use crate::report::{DocEvent, DocKind, Event, EventKind, Observer};
+use crate::rules::BETWEEN_MAX_CHARS;
 
 /// The default cap on a buffered document: 4 MiB.
 pub const DEFAULT_MAX_DOC: usize = 4 << 20;
@@ -160,6 +173,8 @@ pub struct Zones {
     pub tail: usize,
     /// The largest `before=N` (0: no rule has one).
     pub before: usize,
+    /// True when some rule has `between=N`.
+    pub between: bool,
     /// True when some rule has `head=`, `tail=`, `cut`, `before=` or `footnote`.
     pub any: bool,
     /// True when some rule has `site=`.
@@ -174,6 +189,7 @@ impl Zones {
             z.head = z.head.max(r.head.unwrap_or(0));
             z.tail = z.tail.max(r.tail.unwrap_or(0));
             z.before = z.before.max(r.before.unwrap_or(0));
+            z.between |= r.between.is_some();
             z.any |= r.document;
             z.sites |= r.site.is_some();
         }
@@ -199,7 +215,7 @@ pub(crate) enum Fate {
     Long,
     Drop(RuleId),
     /// Dropped for the marker line of this rule rather than by its own match: after a `cut`
-    /// marker, or in the block before a `before=N` marker.
+    /// marker, in the block before a `before=N` marker, or between two `between=N` markers.
     Cut(RuleId),
     /// Spans removed: the new content is `arena[text.0..text.1]`, the spans (in the line's
     /// coordinates) `spans[spans.0..spans.1]`.
@@ -371,6 +387,9 @@ pub(crate) fn judge(
         if zones.before > 0 {
             drop_blocks_before(rules, zones.tail, text, work);
         }
+        if zones.between {
+            drop_between_pairs(rules, text, work);
+        }
     }
     let mut out = Outcome {
         changed: work
@@ -442,6 +461,53 @@ fn drop_blocks_before(rules: &[RuleInfo], tail: usize, text: &[u8], work: &mut D
             }
         }
     }
+}
+
+/// Step 4 of the module docs: the headlines between pairs of `between=N` markers.
+fn drop_between_pairs(rules: &[RuleInfo], text: &[u8], work: &mut DocWork) {
+    // The open marker: its line and rule.
+    let mut open: Option<(usize, RuleId)> = None;
+    for k in 0..work.fates.len() {
+        let Fate::Drop(r) = work.fates[k] else {
+            continue;
+        };
+        let Some(size) = rules[r].between else {
+            continue;
+        };
+        let pairs = match open {
+            Some((o, ro)) if ro == r => headlines_between(text, work, o + 1, k, size),
+            _ => false,
+        };
+        if !pairs {
+            open = Some((k, r));
+            continue;
+        }
+        let (o, _) = open.take().expect("a pair has an open marker");
+        for i in o + 1..k {
+            let l = work.lines[i];
+            let (a, b) = trim_bounds(&text[l.start..l.content_end]);
+            if a < b && matches!(work.fates[i], Fate::Keep | Fate::Change { .. }) {
+                work.fates[i] = Fate::Cut(r);
+            }
+        }
+    }
+}
+
+/// True when lines `from..to` hold 1 to `size` non-blank lines, each a headline: within the
+/// line cap and at most [`BETWEEN_MAX_CHARS`] characters, trimmed.
+fn headlines_between(text: &[u8], work: &DocWork, from: usize, to: usize, size: usize) -> bool {
+    let mut n = 0;
+    for l in &work.lines[from..to] {
+        let (a, b) = trim_bounds(&text[l.start..l.content_end]);
+        if a >= b {
+            continue;
+        }
+        n += 1;
+        if n > size || l.long || char_count(&text[l.start + a..l.start + b]) > BETWEEN_MAX_CHARS {
+            return false;
+        }
+    }
+    n > 0
 }
 
 fn judge_line(matcher: &Matcher, text: &[u8], work: &mut DocWork, i: usize) {

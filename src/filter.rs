@@ -5,7 +5,7 @@
 //! Kept bytes between two removals are written as one slice straight from the read buffer.
 //!
 //! This is the *line path*: each line judged alone, streaming. When the rules need whole
-//! documents (zones, `cut`, `before=`, `footnote`), a removal cap is set or documents are
+//! documents (zones, `cut`, `before=`, `between=`, `footnote`), a removal cap is set or documents are
 //! delimited (`-z`, `--doc-sep`), [`Filter::run`] hands the input to the document driver in
 //! [`crate::document`] instead, which falls back to this path for documents over its cap.
 

@@ -336,7 +336,12 @@ fn list_rules(a: &RuleArgs, cost: Option<&Path>) -> Result<u8, Error> {
             _ => "strip",
         });
         // Document scopes, as written in the rules format.
-        for (name, n) in [("head", r.head), ("tail", r.tail), ("before", r.before)] {
+        for (name, n) in [
+            ("head", r.head),
+            ("tail", r.tail),
+            ("before", r.before),
+            ("between", r.between),
+        ] {
             if let Some(n) = n {
                 action.push_str(&format!(",{name}={n}"));
             }

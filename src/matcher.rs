@@ -349,6 +349,8 @@ pub struct RuleInfo {
     pub cut: bool,
     /// `before=N`: the line and the N non-blank lines before it in its document are dropped.
     pub before: Option<usize>,
+    /// `between=N`: a pair of matched lines takes the at most N non-blank lines between them.
+    pub between: Option<usize>,
     /// `footnote`: the markers the dropped footnote explains are stripped from its document.
     pub footnote: bool,
     /// `site=HOST`: only documents of this site.
@@ -685,9 +687,10 @@ impl Matcher {
     /// are compiled here, before any input is read.
     pub fn new(specs: &[RuleSpec]) -> Result<Matcher> {
         crate::rules::check_unique_ids(specs)?;
-        // Marker rules (`cut`, `before=`) come first: their document action beats a plain drop.
+        // Marker rules (`cut`, `before=`, `between=`) come first: their document action beats a
+        // plain drop.
         let cut_first: Vec<RuleSpec>;
-        let marks = |s: &RuleSpec| s.cut || s.before.is_some();
+        let marks = |s: &RuleSpec| s.cut || s.before.is_some() || s.between.is_some();
         let specs = if specs.iter().any(marks) {
             let (cuts, rest): (Vec<&RuleSpec>, Vec<&RuleSpec>) =
                 specs.iter().partition(|s| marks(s));
@@ -843,6 +846,7 @@ impl Matcher {
                 tail: s.tail,
                 cut: s.cut,
                 before: s.before,
+                between: s.between,
                 footnote: s.footnote,
                 site: s.site.clone(),
                 document: s.is_document_rule(),

@@ -41,8 +41,8 @@ pub struct Event<'a> {
     /// For a changed line, the removed spans, as offsets into [`Event::line`].
     pub spans: &'a [Span],
     /// True for a line dropped for its document's marker line of `rule` rather than by its own
-    /// match: after a `cut` marker, or in the block before a `before=N` marker
-    /// ([`RuleInfo::before`] tells which).
+    /// match: after a `cut` marker, in the block before a `before=N` marker, or between two
+    /// `between=N` markers ([`RuleInfo::before`] and [`RuleInfo::between`] tell which).
     pub cut: bool,
 }
 
@@ -184,7 +184,8 @@ pub struct RuleCount {
     /// Bytes removed (whole lines with terminators, or stripped spans).
     pub bytes: u64,
     /// Of `dropped`, the lines dropped for the rule's marker line rather than by its own match
-    /// (after a `cut` marker, or in the block before a `before=N` marker).
+    /// (after a `cut` marker, in the block before a `before=N` marker, or between two
+    /// `between=N` markers).
     pub marked: u64,
 }
 
@@ -263,19 +264,21 @@ impl Stats {
         self.per_rule.iter().map(|c| c.dropped).sum()
     }
 
-    /// Lines dropped for a marker line of `rules` (the rules these stats count):
-    /// `(after a cut marker, in the block before a before=N marker)`. Also counted under the
-    /// marker's rule.
-    pub fn marked_lines(&self, rules: &[RuleInfo]) -> (u64, u64) {
-        let (mut cut, mut before) = (0, 0);
+    /// Lines dropped for a marker line of `rules` (the rules these stats count): after a cut
+    /// marker, in the block before a before=N marker, between a pair of between=N markers.
+    /// Also counted under the marker's rule.
+    pub fn marked_lines(&self, rules: &[RuleInfo]) -> MarkedLines {
+        let mut m = MarkedLines::default();
         for (info, c) in rules.iter().zip(&self.per_rule) {
             if info.before.is_some() {
-                before += c.marked;
+                m.before += c.marked;
+            } else if info.between.is_some() {
+                m.between += c.marked;
             } else {
-                cut += c.marked;
+                m.cut += c.marked;
             }
         }
-        (cut, before)
+        m
     }
 
     /// Total lines changed.
@@ -327,7 +330,11 @@ impl Stats {
                 self.long_lines
             )?;
         }
-        let (cut_lines, before_lines) = self.marked_lines(rules);
+        let MarkedLines {
+            cut: cut_lines,
+            before: before_lines,
+            between: between_lines,
+        } = self.marked_lines(rules);
         if cut_lines > 0 {
             writeln!(
                 w,
@@ -338,6 +345,12 @@ impl Stats {
             writeln!(
                 w,
                 "dechaff: {before_lines} of the removed lines stood in the block before a before=N marker"
+            )?;
+        }
+        if between_lines > 0 {
+            writeln!(
+                w,
+                "dechaff: {between_lines} of the removed lines stood between a pair of between=N markers"
             )?;
         }
         if self.flagged_documents + self.oversize_documents > 0 {
@@ -389,7 +402,7 @@ impl Stats {
 
     /// Writes the statistics as one JSON object.
     pub fn write_json(&self, rules: &[RuleInfo], w: &mut dyn Write) -> io::Result<()> {
-        let (cut_lines, before_lines) = self.marked_lines(rules);
+        let marked = self.marked_lines(rules);
         let cats: serde_json::Map<String, serde_json::Value> = self
             .per_category_counts(rules)
             .into_iter()
@@ -413,8 +426,9 @@ impl Stats {
             "lines_changed": self.changed(),
             "bytes_removed": self.per_rule.iter().map(|c| c.bytes).sum::<u64>(),
             "long_lines": self.long_lines,
-            "cut_lines": cut_lines,
-            "before_lines": before_lines,
+            "cut_lines": marked.cut,
+            "before_lines": marked.before,
+            "between_lines": marked.between,
             "documents": {"flagged": self.flagged_documents,
                 "oversize": self.oversize_documents},
             "records": {"read": self.records.records, "changed": self.records.changed,
@@ -464,7 +478,8 @@ pub enum ExplainFormat {
     /// One JSON object per removal, for audit trails kept beside shards:
     /// `{"input", "record", "line", "rule", "category", "action", "bytes", "span", "text"}`
     /// (`record` is null for plain text; `action` is `drop`, `cut` (a line after a cut
-    /// marker), `before` (a line in the block before a `before=N` marker, `rule`), `strip` or
+    /// marker), `before` (a line in the block before a `before=N` marker, `rule`), `between` (a
+    /// line between two `between=N` markers, `rule`), `strip` or
     /// `pass-long-line`; `span` is `[start, end]`, the byte range removed:
     /// offsets in the input for plain text, in the decoded field text for JSON Lines; a strip
     /// gives `spans`, a list of them; `text` is the line, invalid UTF-8 replaced). A document
@@ -475,13 +490,27 @@ pub enum ExplainFormat {
 }
 
 /// How a line dropped for a marker line of `rule` is explained: `cut` after a cut marker,
-/// `before` in the block before a `before=N` marker.
+/// `before` in the block before a `before=N` marker, `between` between two `between=N` markers.
 fn marked_action(rule: &RuleInfo) -> &'static str {
     if rule.before.is_some() {
         "before"
+    } else if rule.between.is_some() {
+        "between"
     } else {
         "cut"
     }
+}
+
+/// How many removed lines went with a marker line rather than by their own match
+/// ([`Stats::marked_lines`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MarkedLines {
+    /// After a `cut` marker.
+    pub cut: u64,
+    /// In the block before a `before=N` marker.
+    pub before: u64,
+    /// Between a pair of `between=N` markers.
+    pub between: u64,
 }
 
 /// Writes an explanation of every removed or changed line (and every line passed through as

@@ -150,8 +150,9 @@ fn any_input() -> impl Strategy<Value = Vec<u8>> {
 /// lines and the events alone (dropped lines left out, changed lines with their reported spans
 /// cut out, long lines as they are), every line without an event must be one the matcher keeps,
 /// and the events agree with [`Matcher::verdict`] on each line, except where the document pass
-/// adds to it: lines after a `cut` marker or before a `before=N` one, rules scoped to a zone, and footnote markers
-/// (only `*` bytes) stripped because their footnote was dropped from the same input.
+/// adds to it: lines after a `cut` marker, before a `before=N` one or between `between=N` ones,
+/// rules scoped to a zone, and footnote markers (only `*` bytes) stripped because their
+/// footnote was dropped from the same input.
 fn check_reconstruction(data: &[u8], max_line: usize, out: &[u8], log: &Log) {
     let m = matcher();
     let mut scratch = Scratch::new();
@@ -182,8 +183,8 @@ fn check_reconstruction(data: &[u8], max_line: usize, out: &[u8], log: &Log) {
                 assert_eq!(e.line, content, "line {line_no}");
                 if e.cut {
                     assert!(
-                        rule.cut || rule.before.is_some(),
-                        "line {line_no}: cut by a rule without 'cut' or 'before='"
+                        rule.cut || rule.before.is_some() || rule.between.is_some(),
+                        "line {line_no}: cut by a rule without 'cut', 'before=' or 'between='"
                     );
                 } else if rule.head.is_none() && rule.tail.is_none() {
                     assert_eq!(verdict, Verdict::Drop(e.rule), "line {line_no} {content:?}");

@@ -7,6 +7,7 @@ mod util;
 mod common;
 
 mod before;
+mod between;
 mod cli;
 mod documents;
 mod fixtures;

@@ -15,7 +15,8 @@
 //! rule      = ID ws CATEGORY ws KIND { "," OPTION } ws PATTERN
 //! KIND      = "line" | "prefix" | "suffix" | "contains" | "regex"
 //! OPTION    = "case" | "strip" | "max-chars=" N | "max-words=" N
-//!           | "head=" N | "tail=" N | "cut" | "before=" N | "footnote" | "site=" HOST
+//!           | "head=" N | "tail=" N | "cut" | "before=" N | "between=" N | "footnote"
+//!           | "site=" HOST
 //! ID        = 1*( ALNUM | "_" | "." | "-" )
 //! CATEGORY  = "crosslink" | "promo" | "ad" | "disclaimer" | "widget" | a declared NAME
 //! ```
@@ -23,12 +24,14 @@
 //! `PATTERN` is the rest of the line with surrounding blanks removed. Literal patterns know
 //! three escapes: `\\`, `\s` (a space) and `\t`. See the README for the meaning of each kind.
 //!
-//! The document options (`head=`, `tail=`, `cut`, `before=`, `footnote`, `site=`) scope a rule
+//! The document options (`head=`, `tail=`, `cut`, `before=`, `between=`, `footnote`, `site=`)
+//! scope a rule
 //! to part of a document or to one site, or give it a document-wide effect; [`crate::document`]
 //! says what a document is and applies them. They are checked here for consistency: `cut` and
 //! `before=N` need `tail=N` (an end-of-article marker or a site footer is only trusted near the
-//! end), `cut`, `before=` and `footnote` are drop actions and so exclude `strip` and each other,
-//! `before=N` takes 1 to [`MAX_BEFORE`] lines, and `head=` and `tail=` exclude each other.
+//! end), `cut`, `before=`, `between=` and `footnote` are drop actions and so exclude `strip` and
+//! each other, `before=N` takes 1 to [`MAX_BEFORE`] lines, `between=N` 1 to [`MAX_BETWEEN`], and
+//! `head=` and `tail=` exclude each other.
 
 mod parse;
 
@@ -41,6 +44,14 @@ use std::sync::Arc;
 /// The largest `before=N`: a site template's block of teasers is a few dozen lines at most, and
 /// a larger block would reach into the story.
 pub const MAX_BEFORE: usize = 64;
+
+/// The largest `between=N`: a widget prints its heading around a teaser or two, not around a
+/// section of story.
+pub const MAX_BETWEEN: usize = 8;
+
+/// The longest line, in characters after trimming, that a `between=N` pair takes with it: a
+/// teaser is a headline; a longer line between two headings leaves the pair alone.
+pub const BETWEEN_MAX_CHARS: usize = 250;
 
 /// The five kinds of chaff the tool exists to remove; every rule file may use them undeclared.
 pub const CORE_CATEGORIES: [&str; 5] = ["crosslink", "promo", "ad", "disclaimer", "widget"];
@@ -130,20 +141,22 @@ impl RuleSpec {
             tail: None,
             cut: false,
             before: None,
+            between: None,
             footnote: false,
             site: None,
             origin,
         }
     }
 
-    /// True when the rule needs whole documents: a zone (`head=`/`tail=`), `cut`, `before=` or
-    /// `footnote`. (`site=` alone does not: a run's or a record's site is known before its first
+    /// True when the rule needs whole documents: a zone (`head=`/`tail=`), `cut`, `before=`,
+    /// `between=` or `footnote`. (`site=` alone does not: a run's or a record's site is known before its first
     /// line.)
     pub fn is_document_rule(&self) -> bool {
         self.head.is_some()
             || self.tail.is_some()
             || self.cut
             || self.before.is_some()
+            || self.between.is_some()
             || self.footnote
     }
 }
@@ -220,6 +233,11 @@ pub struct RuleSpec {
     /// `before=N`: a matched line and the N non-blank lines directly before it in its document
     /// are dropped (a site footer and the fixed block of teasers its template prints above it).
     pub before: Option<usize>,
+    /// `between=N`: two lines the rule matches with at most N non-blank lines between them in
+    /// their document take those lines with them (a widget that prints its heading above and
+    /// below its teaser). Lines are paired in order; each between line must be a headline of at
+    /// most [`BETWEEN_MAX_CHARS`] characters.
+    pub between: Option<usize>,
     /// `footnote`: when the rule drops a footnote line, the markers it explains (`Name*`) are
     /// stripped from the rest of the document.
     pub footnote: bool,

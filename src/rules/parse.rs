@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{Action, CORE_CATEGORIES, Kind, MAX_BEFORE, Origin, RuleSpec, url_host};
+use super::{Action, CORE_CATEGORIES, Kind, MAX_BEFORE, MAX_BETWEEN, Origin, RuleSpec, url_host};
 use crate::error::{Error, Result};
 
 /// Parses the text of one rules file. `source` names it in errors (`source:line: ...`).
@@ -198,6 +198,15 @@ fn apply_option(spec: &mut RuleSpec, opt: &str, at: &str) -> Result<()> {
                 ));
             }
         },
+        Some(("between", v)) => match number(v, "between")? {
+            n if n <= MAX_BETWEEN => spec.between = Some(n),
+            n => {
+                return Err(Error::rule(
+                    at,
+                    format!("option 'between' takes at most {MAX_BETWEEN} lines, got {n}"),
+                ));
+            }
+        },
         None if opt == "footnote" => spec.footnote = true,
         Some(("site", v)) => spec.site = Some(site_host(v, at)?),
         _ if opt.is_empty() => {
@@ -210,7 +219,7 @@ fn apply_option(spec: &mut RuleSpec, opt: &str, at: &str) -> Result<()> {
             return Err(Error::rule(
                 at,
                 format!(
-                    "unknown option '{opt}' (expected case, strip, max-chars=N, max-words=N, head=N, tail=N, cut, before=N, footnote or site=HOST)"
+                    "unknown option '{opt}' (expected case, strip, max-chars=N, max-words=N, head=N, tail=N, cut, before=N, between=N, footnote or site=HOST)"
                 ),
             ));
         }
@@ -260,6 +269,7 @@ fn check_document_options(spec: &RuleSpec, at: &str) -> Result<()> {
     let actions = [
         (spec.cut, "cut"),
         (spec.before.is_some(), "before="),
+        (spec.between.is_some(), "between="),
         (spec.footnote, "footnote"),
     ];
     for (set, name) in actions {

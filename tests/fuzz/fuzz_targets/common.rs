@@ -33,7 +33,8 @@ pub struct Ev {
     pub bytes_removed: usize,
     /// For a changed line: the removed spans and their rules.
     pub spans: Vec<(usize, usize, usize)>,
-    /// Dropped for a marker line: after a cut marker or before a `before=N` marker.
+    /// Dropped for a marker line: after a cut marker, before a `before=N` marker or between
+    /// `between=N` markers.
     pub cut: bool,
 }
 
@@ -146,8 +147,10 @@ pub fn check_filter(m: &Matcher, data: &[u8], max_line: usize, jobs: usize, step
                 assert_eq!(e.line, content, "line {line_no}");
                 if e.cut {
                     assert!(
-                        m.rules()[e.rule].cut || m.rules()[e.rule].before.is_some(),
-                        "line {line_no}: cut by a rule without 'cut' or 'before='"
+                        m.rules()[e.rule].cut
+                            || m.rules()[e.rule].before.is_some()
+                            || m.rules()[e.rule].between.is_some(),
+                        "line {line_no}: cut by a rule without 'cut', 'before=' or 'between='"
                     );
                 } else if !placed(m, e.rule) && !verdict_placed {
                     assert_eq!(verdict, Verdict::Drop(e.rule), "line {line_no}");
