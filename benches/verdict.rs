@@ -88,5 +88,48 @@ fn script(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, verdict, script);
+/// The same question with the text held fixed: one matcher holding only a Cyrillic `contains`
+/// literal, one holding only an ASCII literal of the same length in characters, each over the
+/// same Cyrillic and the same ASCII line (neither holds the literal). What a literal costs
+/// depends on the bytes of the text it is looked for in, not on its own script.
+fn literal_script(c: &mut Criterion) {
+    let one = |rule: &str| {
+        let mut cats = Vec::new();
+        let specs = dechaff::rules::parse_rules("bench", rule, &mut cats).unwrap();
+        dechaff::Matcher::new(&specs).unwrap()
+    };
+    let matchers = [
+        (
+            "cyrillic-literal",
+            one("t.cyr promo contains подпишитесь на канал\n"),
+        ),
+        (
+            "ascii-literal",
+            one("t.lat promo contains subscribe to channel\n"),
+        ),
+    ];
+    let texts = [
+        (
+            "cyrillic-text",
+            "Совет проголосовал за план парома сегодня после дебатов.",
+        ),
+        (
+            "ascii-text",
+            "The council voted on the ferry plan today after a debate",
+        ),
+    ];
+    let mut scratch = Scratch::new();
+    let mut g = common::group(c, "literal-script");
+    for (text_name, text) in texts {
+        for (m_name, m) in &matchers {
+            assert_eq!(m.verdict(text.as_bytes(), &mut scratch), Verdict::Keep);
+            common::bench_bytes(&mut g, &format!("{m_name}/{text_name}"), text.len(), |b| {
+                b.iter(|| m.verdict(black_box(text.as_bytes()), &mut scratch))
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, verdict, script, literal_script);
 criterion_main!(benches);
