@@ -2,7 +2,7 @@
 //! prints above it, within its document only, with the precision guard, the removal cap and the
 //! reports (`--explain`, `--stats`) that name the footer's rule. Fixtures are invented.
 
-use crate::util::{run, stderr, tempdir, write};
+use crate::util::{assert_rules_errors, run, stderr, tempdir, write};
 
 /// A footer rule taking the 3 non-blank lines above it, trusted in the last 4 lines, and a
 /// plain drop rule for lines inside such a block.
@@ -294,40 +294,31 @@ fn a_before_rule_beats_a_drop_rule_loaded_before_it_on_the_same_line() {
 
 #[test]
 fn misused_before_options_are_errors_with_path_and_line() {
-    let d = tempdir("before-errors");
-    for (text, message) in [
-        (
-            "# c\nx ad line,before=3 Footer\n",
-            ":2: rule 'x': 'before=' needs 'tail=N' (a footer is only trusted in the last N lines)",
-        ),
-        (
-            "x ad line,tail=3,before=0 Footer\n",
-            ":1: option 'before' needs a positive whole number, got '0'",
-        ),
-        (
-            "x ad line,tail=3,before=65 Footer\n",
-            ":1: option 'before' takes at most 64 lines, got 65",
-        ),
-        (
-            "x ad line,tail=3,before=2,strip Footer\n",
-            ":1: rule 'x': 'before=' drops lines and cannot be combined with 'strip'",
-        ),
-        (
-            "x ad line,tail=3,before=2,cut Footer\n",
-            ":1: rule 'x': 'cut' and 'before=' cannot be combined",
-        ),
-    ] {
-        let p = write(&d, "bad.rules", text.as_bytes());
-        let path = p.to_str().unwrap();
-        let o = run(&["--rules", path], b"Footer\n");
-        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains(&format!("{path}{message}")),
-            "{text}: {}",
-            stderr(&o)
-        );
-        assert!(o.stdout.is_empty());
-    }
+    assert_rules_errors(
+        "before-errors",
+        &[
+            (
+                "# c\nx ad line,before=3 Footer\n",
+                ":2: rule 'x': 'before=' needs 'tail=N' (a footer is only trusted in the last N lines)",
+            ),
+            (
+                "x ad line,tail=3,before=0 Footer\n",
+                ":1: option 'before' needs a positive whole number, got '0'",
+            ),
+            (
+                "x ad line,tail=3,before=65 Footer\n",
+                ":1: option 'before' takes at most 64 lines, got 65",
+            ),
+            (
+                "x ad line,tail=3,before=2,strip Footer\n",
+                ":1: rule 'x': 'before=' drops lines and cannot be combined with 'strip'",
+            ),
+            (
+                "x ad line,tail=3,before=2,cut Footer\n",
+                ":1: rule 'x': 'cut' and 'before=' cannot be combined",
+            ),
+        ],
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! with it, pair by pair, within its document only, never a story paragraph; `--explain` and
 //! `--stats` name the heading's rule. Fixtures are invented.
 
-use crate::util::{run, stderr, tempdir, write};
+use crate::util::{assert_rules_errors, run, stderr, tempdir, write};
 
 /// A heading rule pairing around at most 2 non-blank lines, and a plain drop rule.
 const RULES: &str = "\
@@ -160,36 +160,27 @@ fn pairs_stay_within_their_document() {
 
 #[test]
 fn misused_between_options_are_errors_with_path_and_line() {
-    let d = tempdir("between-errors");
-    for (text, message) in [
-        (
-            "x ad line,between=0 Heading\n",
-            ":1: option 'between' needs a positive whole number, got '0'",
-        ),
-        (
-            "# c\nx ad line,between=9 Heading\n",
-            ":2: option 'between' takes at most 8 lines, got 9",
-        ),
-        (
-            "x ad line,between=2,strip Heading\n",
-            ":1: rule 'x': 'between=' drops lines and cannot be combined with 'strip'",
-        ),
-        (
-            "x ad line,tail=3,before=2,between=2 Heading\n",
-            ":1: rule 'x': 'before=' and 'between=' cannot be combined",
-        ),
-    ] {
-        let p = write(&d, "bad.rules", text.as_bytes());
-        let path = p.to_str().unwrap();
-        let o = run(&["--rules", path], b"Heading\n");
-        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains(&format!("{path}{message}")),
-            "{text}: {}",
-            stderr(&o)
-        );
-        assert!(o.stdout.is_empty());
-    }
+    assert_rules_errors(
+        "between-errors",
+        &[
+            (
+                "x ad line,between=0 Heading\n",
+                ":1: option 'between' needs a positive whole number, got '0'",
+            ),
+            (
+                "# c\nx ad line,between=9 Heading\n",
+                ":2: option 'between' takes at most 8 lines, got 9",
+            ),
+            (
+                "x ad line,between=2,strip Heading\n",
+                ":1: rule 'x': 'between=' drops lines and cannot be combined with 'strip'",
+            ),
+            (
+                "x ad line,tail=3,before=2,between=2 Heading\n",
+                ":1: rule 'x': 'before=' and 'between=' cannot be combined",
+            ),
+        ],
+    );
 }
 
 #[test]

@@ -80,3 +80,21 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 /// A reader that returns at most `step` bytes per read, like a pipe (shared with the fuzz
 /// targets).
 pub use crate::common::Trickle;
+
+/// For each `(rules file text, message)`: dechaff with that rules file exits 2 with
+/// `PATH:LINE: ...` (`message` starts at the `:` after the path), before writing anything.
+pub fn assert_rules_errors(test: &str, cases: &[(&str, &str)]) {
+    let d = tempdir(test);
+    for (text, message) in cases {
+        let p = write(&d, "bad.rules", text.as_bytes());
+        let path = p.to_str().unwrap();
+        let o = run(&["--rules", path], b"Footer\n");
+        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("{path}{message}")),
+            "{text}: {}",
+            stderr(&o)
+        );
+        assert!(o.stdout.is_empty());
+    }
+}

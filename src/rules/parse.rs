@@ -181,6 +181,16 @@ fn apply_option(spec: &mut RuleSpec, opt: &str, at: &str) -> Result<()> {
             )),
         }
     };
+    // A count of lines with an upper bound.
+    let lines = |v: &str, name: &str, max: usize| -> Result<usize> {
+        match number(v, name)? {
+            n if n <= max => Ok(n),
+            n => Err(Error::rule(
+                at,
+                format!("option '{name}' takes at most {max} lines, got {n}"),
+            )),
+        }
+    };
     match opt.split_once('=') {
         None if opt == "case" => spec.case_sensitive = true,
         None if opt == "strip" => spec.action = Action::Strip,
@@ -189,24 +199,8 @@ fn apply_option(spec: &mut RuleSpec, opt: &str, at: &str) -> Result<()> {
         Some(("head", v)) => spec.head = Some(number(v, "head")?),
         Some(("tail", v)) => spec.tail = Some(number(v, "tail")?),
         None if opt == "cut" => spec.cut = true,
-        Some(("before", v)) => match number(v, "before")? {
-            n if n <= MAX_BEFORE => spec.before = Some(n),
-            n => {
-                return Err(Error::rule(
-                    at,
-                    format!("option 'before' takes at most {MAX_BEFORE} lines, got {n}"),
-                ));
-            }
-        },
-        Some(("between", v)) => match number(v, "between")? {
-            n if n <= MAX_BETWEEN => spec.between = Some(n),
-            n => {
-                return Err(Error::rule(
-                    at,
-                    format!("option 'between' takes at most {MAX_BETWEEN} lines, got {n}"),
-                ));
-            }
-        },
+        Some(("before", v)) => spec.before = Some(lines(v, "before", MAX_BEFORE)?),
+        Some(("between", v)) => spec.between = Some(lines(v, "between", MAX_BETWEEN)?),
         None if opt == "footnote" => spec.footnote = true,
         Some(("site", v)) => spec.site = Some(site_host(v, at)?),
         _ if opt.is_empty() => {
