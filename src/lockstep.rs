@@ -53,15 +53,11 @@ type Hit = (u32, usize, usize);
 /// match state" is one compare, and no bounds check per step (the table is closed: every entry is
 /// a valid state id). aho-corasick's `next_state` through its `Automaton` trait costs a bounds
 /// check and a wider id per step, which at 8 lanes is most of the loop.
-///
-/// The byte classes sit at the head of the same table, so one base register reaches both the
-/// class of a byte and the next state: at 8 lanes the loop needs every register it can get
-/// (each lane's state kept on the stack instead costs a store and a load per byte).
 pub(crate) struct Lockstep {
-    /// The first [`CLASS_WORDS`] words hold the 256 byte classes, one byte each; then the
-    /// transitions: `table[sid + class]` is the next state, `sid` = `CLASS_WORDS` + state *
-    /// `stride`.
-    table: Box<[u32]>,
+    /// `trans[sid + class]` is the next state; `sid` is premultiplied by `stride`.
+    trans: Box<[u32]>,
+    /// Byte to equivalence class.
+    classes: [u8; 256],
     /// Premultiplied id of the start state.
     start: u32,
     /// Premultiplied id of the state after a `\n`: where every walk but the first starts, and
@@ -71,7 +67,7 @@ pub(crate) struct Lockstep {
     /// States below this premultiplied id are match states.
     match_limit: u32,
     stride: usize,
-    /// Per match state (`(sid - CLASS_WORDS) / stride`): its range in `matches`.
+    /// Per match state (`sid / stride`): its range in `matches`.
     match_ranges: Box<[(u32, u32)]>,
     /// (pattern, bytes from the reported start to the match end, line-break bytes at the
     /// pattern's end) of every match state, in aho-corasick's order.
@@ -104,14 +100,14 @@ impl Lockstep {
     /// state with the same successors (a pattern ending in a line break was found), and
     /// `line_start` reports nothing and stays put on `\n` (idle lanes read `\n`).
     fn lines_are_independent(&self) -> bool {
-        let nl = self.class(b'\n');
+        let nl = self.classes[b'\n' as usize] as usize;
         let (ls, stride) = (self.line_start as usize, self.stride);
-        let row = |s: usize| &self.table[s..s + stride];
-        if self.line_start < self.match_limit || self.table[ls + nl] != self.line_start {
+        let row = |s: usize| &self.trans[s..s + stride];
+        if self.line_start < self.match_limit || self.trans[ls + nl] != self.line_start {
             return false;
         }
-        (CLASS_WORDS..self.table.len()).step_by(stride).all(|s| {
-            let t = self.table[s + nl];
+        (0..self.trans.len()).step_by(stride).all(|s| {
+            let t = self.trans[s + nl];
             t == self.line_start || (t < self.match_limit && row(t as usize) == row(ls))
         })
     }
@@ -209,15 +205,11 @@ impl Lockstep {
                 next += 1;
             }
         }
-        let premul =
-            |s: u32| -> Option<u32> { u32::try_from(CLASS_WORDS + s as usize * stride).ok() };
+        let premul = |s: u32| -> Option<u32> { u32::try_from(s as usize * stride).ok() };
         premul(states as u32)?;
-        let mut table = vec![0u32; CLASS_WORDS + states * stride];
-        for (w, four) in table[..CLASS_WORDS].iter_mut().zip(classes.chunks_exact(4)) {
-            *w = u32::from_ne_bytes(four.try_into().expect("four bytes"));
-        }
+        let mut table = vec![0u32; states * stride];
         for sid in 0..states {
-            let row = premul(renum[sid])? as usize;
+            let row = renum[sid] as usize * stride;
             for c in 0..stride {
                 table[row + c] = premul(renum[trans[sid * stride + c] as usize])?;
             }
@@ -240,7 +232,8 @@ impl Lockstep {
         let nl = classes[b'\n' as usize] as usize;
         let line_start = table[start as usize + nl];
         Some(Lockstep {
-            table: table.into_boxed_slice(),
+            trans: table.into_boxed_slice(),
+            classes,
             start,
             line_start,
             match_limit: premul(n_match)?,
@@ -253,19 +246,18 @@ impl Lockstep {
     /// Heap bytes held by the table and the match lists.
     #[cfg(test)]
     pub(crate) fn memory_usage(&self) -> usize {
-        self.table.len() * 4 + self.match_ranges.len() * 8 + self.matches.len() * 8
-    }
-
-    /// The class of byte `b`.
-    #[inline(always)]
-    fn class(&self, b: u8) -> usize {
-        class_in(&self.table, b)
+        self.trans.len() * 4 + self.match_ranges.len() * 8 + self.matches.len() * 8
     }
 
     /// The state after `sid` on byte `b`.
     #[inline(always)]
     fn next(&self, sid: u32, b: u8) -> u32 {
-        next_in(&self.table, sid, b)
+        let i = sid as usize + self.classes[b as usize] as usize;
+        debug_assert!(i < self.trans.len());
+        // SAFETY: `sid` is a premultiplied state id (the start state or an entry of `trans`, all
+        // of which `copy` built as `state * stride` with `state` < the number of states) and a
+        // class is < `stride`, so `i` < states * stride = `trans.len()`.
+        unsafe { *self.trans.get_unchecked(i) }
     }
 
     /// Appends to `out` every overlapping match in `chunk` as `(pattern, start, end)`, in the
@@ -307,7 +299,7 @@ impl Lockstep {
     #[cold]
     #[inline(never)]
     fn report(&self, sid: u32, end: usize, out: &mut Vec<Hit>) {
-        let (a, b) = self.match_ranges[(sid as usize - CLASS_WORDS) / self.stride];
+        let (a, b) = self.match_ranges[sid as usize / self.stride];
         for &(p, back, trail) in &self.matches[a as usize..b as usize] {
             out.push((p, end - back as usize, end - trail as usize));
         }
@@ -343,8 +335,7 @@ impl Lockstep {
         bufs[0] = std::mem::take(out);
         let mut sids = [self.line_start; L];
         sids[0] = first;
-        let mut pending = [(0u32, 0u32); PENDING];
-        const { assert!(BLOCK * L <= PENDING) };
+        let limit = self.match_limit;
         loop {
             let busy: [bool; L] = std::array::from_fn(|l| ends[l] - pos[l] >= BLOCK);
             for l in 0..L {
@@ -365,10 +356,14 @@ impl Lockstep {
                     IDLE
                 }
             });
-            let met = self.step_block(&blocks, &mut sids, &mut pending);
-            for &(sid, at) in &pending[..met] {
-                let (l, k) = (at as usize / BLOCK, at as usize % BLOCK);
-                self.report(sid, pos[l] + k + 1, &mut bufs[l]);
+            for k in 0..BLOCK {
+                for l in 0..L {
+                    let sid = self.next(sids[l], blocks[l][k]);
+                    sids[l] = sid;
+                    if sid < limit {
+                        self.report(sid, pos[l] + k + 1, &mut bufs[l]);
+                    }
+                }
             }
             for l in 0..L {
                 if busy[l] {
@@ -385,70 +380,6 @@ impl Lockstep {
         }
     }
 }
-
-impl Lockstep {
-    /// Steps every lane over its block and records the match states met, as (state,
-    /// `lane * BLOCK + offset`), in `pending`; returns how many. The caller reports them after
-    /// the block: with no call inside the loop, every lane's state can stay in a register (with
-    /// the report call inside, five of the eight were kept on the stack, a store and a load per
-    /// byte on each of those lanes).
-    // `k` indexes every lane's block: a byte of each lane per step is the point of the loop.
-    #[allow(clippy::needless_range_loop)]
-    #[inline(never)]
-    fn step_block<const L: usize>(
-        &self,
-        blocks: &[[u8; BLOCK]; L],
-        sids: &mut [u32; L],
-        pending: &mut [(u32, u32); PENDING],
-    ) -> usize {
-        let table = &*self.table;
-        let limit = self.match_limit;
-        let mut s: [u32; L] = *sids;
-        let mut met = 0;
-        for k in 0..BLOCK {
-            for l in 0..L {
-                let sid = next_in(table, s[l], blocks[l][k]);
-                s[l] = sid;
-                if sid < limit {
-                    // At most one match state per lane and step: `met` < BLOCK * L <= PENDING,
-                    // so the mask never wraps; it only spares the bounds check.
-                    pending[met & (PENDING - 1)] = (sid, (l * BLOCK + k) as u32);
-                    met += 1;
-                }
-            }
-        }
-        *sids = s;
-        met
-    }
-}
-
-/// Words at the head of [`Lockstep::table`] that hold the byte classes: 256 bytes.
-const CLASS_WORDS: usize = 64;
-
-/// The class of byte `b` in a [`Lockstep::table`].
-#[inline(always)]
-fn class_in(table: &[u32], b: u8) -> usize {
-    debug_assert!(table.len() >= CLASS_WORDS);
-    // SAFETY: the table starts with CLASS_WORDS words = 256 bytes, all initialised, so byte
-    // `b` of it is in bounds, and a `u8` read needs no alignment.
-    unsafe { *table.as_ptr().cast::<u8>().add(b as usize) as usize }
-}
-
-/// The state after `sid` on byte `b` in a [`Lockstep::table`].
-#[inline(always)]
-fn next_in(table: &[u32], sid: u32, b: u8) -> u32 {
-    let i = sid as usize + class_in(table, b);
-    debug_assert!(i < table.len());
-    // SAFETY: `sid` is a premultiplied state id (the start state or an entry of the table, all
-    // of which `new` built as CLASS_WORDS + state * stride with state < the number of states)
-    // and a class is < `stride`, so `i` < CLASS_WORDS + states * stride = `table.len()`.
-    unsafe { *table.get_unchecked(i) }
-}
-
-/// Room for the match states of one block of all lanes (a power of two; enough for 16 lanes,
-/// which the tests also run).
-const PENDING: usize = 1024;
-const _: () = assert!(BLOCK * LANES <= PENDING && PENDING.is_power_of_two());
 
 /// How many bytes of `p` are line edges: a leading `\n`, and a final `\n` or `\r\n`.
 fn edges(p: &[u8]) -> (usize, usize) {
