@@ -312,3 +312,33 @@ fn kept_lines_with_odd_unicode_leave_byte_for_byte() {
     );
     assert_eq!(out, want);
 }
+
+#[test]
+fn french_headers_that_run_on_to_a_colon_and_blog_promos() {
+    check(
+        builtin_matcher(),
+        &[
+            (
+                "Sur le même sujet, trois exemples de ports rénovés :",
+                Drop("fr.crosslink.same-topic-intro"),
+            ),
+            (
+                "Sur le même sujet des lectures pour l'été\u{a0}:",
+                Drop("fr.crosslink.same-topic-intro"),
+            ),
+            // A sentence of the story that starts the same way ends in a full stop.
+            (
+                "Sur le même sujet, le maire a parlé hier : rien n'est décidé.",
+                Keep,
+            ),
+            (
+                "Pour aller plus loin, toutes mes analyses du budget sur mon blog.",
+                Drop("fr.promo.more-on-my-blog"),
+            ),
+            (
+                "Pour aller plus loin, le conseil propose une réforme du port.",
+                Keep,
+            ),
+        ],
+    );
+}
