@@ -66,23 +66,25 @@ pub(crate) fn regex_keys(pattern: &str, case_insensitive: bool) -> Option<(Place
     Some((place, set))
 }
 
-/// The keys for `pattern` and where they must stand; `Ok(None)` when every line must be
-/// checked, `Err` when the pattern does not parse (so the caller need not parse it a second
-/// time to find out). Also the key set of the other kind that was not chosen (the floating
-/// set beside a line-edge one, or the other way round), when there is one. Every match holds
-/// one of those too, somewhere in the line: the matcher checks that with a substring search
-/// before it runs (or first compiles) the regex.
-pub(crate) fn regex_keys_and_more(
-    pattern: &str,
-    case_insensitive: bool,
-) -> Result<Option<(Place, Set, Option<Set>)>, ()> {
-    let hir = regex_syntax::ParserBuilder::new()
+/// Parses `pattern` as the matcher compiles it (`regex::bytes` settings: the haystack need
+/// not be UTF-8), so that one syntax tree serves both the key search ([`keys_of`]) and the
+/// regex's compilation. `Err` when the pattern does not parse.
+pub(crate) fn parse(pattern: &str, case_insensitive: bool) -> Result<Hir, ()> {
+    regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
         .utf8(false)
         .build()
         .parse(pattern)
-        .map_err(|_| ())?;
-    Ok(keys_of(&hir))
+        .map_err(|_| ())
+}
+
+/// The keys for `pattern` (see [`keys_of`]); `Err` when it does not parse.
+#[cfg(test)]
+pub(crate) fn regex_keys_and_more(
+    pattern: &str,
+    case_insensitive: bool,
+) -> Result<Option<(Place, Set, Option<Set>)>, ()> {
+    Ok(keys_of(&parse(pattern, case_insensitive)?))
 }
 
 /// An edge key set with a one-byte key (a digit class, a `)`) finds a candidate on many lines;
@@ -93,7 +95,12 @@ const LONG_FLOATING: usize = 8;
 /// Edge key sets with a key shorter than this also get a floating set (see [`keys_of`]).
 const SHORT_EDGE: usize = 4;
 
-fn keys_of(hir: &Hir) -> Option<(Place, Set, Option<Set>)> {
+/// The keys of a parsed regex and where they must stand; `None` when every line must be
+/// checked. Also the key set of the other kind that was not chosen (the floating set beside a
+/// line-edge one, or the other way round), when there is one. Every match holds one of those
+/// too, somewhere in the line: the matcher checks that with a substring search before it runs
+/// (or first compiles) the regex.
+pub(crate) fn keys_of(hir: &Hir) -> Option<(Place, Set, Option<Set>)> {
     let edge = edge_keys(hir, Place::Start)
         .map(|s| (Place::Start, s))
         .or_else(|| edge_keys(hir, Place::End).map(|s| (Place::End, s)));
