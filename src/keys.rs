@@ -67,8 +67,8 @@ pub(crate) fn regex_keys(pattern: &str, case_insensitive: bool) -> Option<(Place
 }
 
 /// Parses `pattern` as the matcher compiles it (`regex::bytes` settings: the haystack need
-/// not be UTF-8), so that one syntax tree serves both the key search ([`keys_of`]) and the
-/// regex's compilation. `Err` when the pattern does not parse.
+/// not be UTF-8), so that the key search ([`keys_of`]) and the regex's compilation read the
+/// same syntax tree. `Err` when the pattern does not parse.
 pub(crate) fn parse(pattern: &str, case_insensitive: bool) -> Result<Hir, ()> {
     regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)

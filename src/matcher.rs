@@ -39,7 +39,7 @@ use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
 use memchr::{memchr, memrchr};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 use regex_automata::Input;
@@ -136,9 +136,6 @@ struct LazyRegex {
     pattern: String,
     case_insensitive: bool,
     captures: bool,
-    /// The syntax tree the key search parsed (with the settings `build` would parse with), so a
-    /// drop rule's regex is not parsed a second time; taken by the first build.
-    hir: Mutex<Option<Hir>>,
     regex: OnceLock<Compiled>,
 }
 
@@ -293,12 +290,11 @@ thread_local! {
 }
 
 impl LazyRegex {
-    fn new(pattern: &str, case_insensitive: bool, captures: bool, hir: Option<Hir>) -> LazyRegex {
+    fn new(pattern: &str, case_insensitive: bool, captures: bool) -> LazyRegex {
         LazyRegex {
             pattern: pattern.to_string(),
             case_insensitive,
             captures,
-            hir: Mutex::new(hir.filter(|_| !captures)),
             regex: OnceLock::new(),
         }
     }
@@ -313,11 +309,10 @@ impl LazyRegex {
         if self.captures {
             return Ok(Compiled::Spans(full()?));
         }
-        let taken = self.hir.lock().ok().and_then(|mut h| h.take());
-        // The settings `regex::bytes::RegexBuilder` parses with (those of `keys::parse`).
-        let Some(hir) =
-            taken.or_else(|| crate::keys::parse(&self.pattern, self.case_insensitive).ok())
-        else {
+        // Parsed again rather than kept from the key search: keeping the packs' syntax trees
+        // saved 51 M instructions on 20 MB of English but held 7 MB more from the start and
+        // made start-up slower (BENCHMARKS.md "Round 5").
+        let Ok(hir) = keys::parse(&self.pattern, self.case_insensitive) else {
             // The error message `regex` gives (the same pattern fails there too).
             return full().map(Compiled::Spans);
         };
@@ -886,14 +881,14 @@ impl Matcher {
                     );
                     // The key search parses the pattern; a syntax error found there is
                     // reported by compiling it, which gives the regex crate's message.
-                    let hir = keys::parse(&s.pattern, !s.case_sensitive);
-                    let keys = hir.as_ref().map(keys::keys_of).map_err(|_| ());
+                    let keys =
+                        keys::parse(&s.pattern, !s.case_sensitive).map(|h| keys::keys_of(&h));
                     let (id, lazy) = match regex_ids.get(&shape) {
                         Some(&id) => (id, &regexes[id as usize]),
                         None => {
                             let id = regexes.len() as u32;
                             regex_ids.insert(shape, id);
-                            regexes.push(LazyRegex::new(shape.0, shape.1, shape.2, hir.ok()));
+                            regexes.push(LazyRegex::new(shape.0, shape.1, shape.2));
                             (id, &regexes[id as usize])
                         }
                     };
@@ -2180,8 +2175,7 @@ mod tests {
         for s in specs.iter().filter(|s| s.kind == Kind::Regex) {
             let ci = !s.case_sensitive;
             let strip = s.action == Action::Strip;
-            let hir = keys::parse(&s.pattern, ci).ok();
-            let ours = LazyRegex::new(&s.pattern, ci, strip, hir).build().unwrap();
+            let ours = LazyRegex::new(&s.pattern, ci, strip).build().unwrap();
             match (&ours, strip) {
                 (Compiled::Test(_), false) => shapes[0] += 1,
                 (Compiled::TestFromEnd(_), false) => shapes[1] += 1,
