@@ -66,23 +66,25 @@ pub(crate) fn regex_keys(pattern: &str, case_insensitive: bool) -> Option<(Place
     Some((place, set))
 }
 
-/// The keys for `pattern` and where they must stand; `Ok(None)` when every line must be
-/// checked, `Err` when the pattern does not parse (so the caller need not parse it a second
-/// time to find out). Also the key set of the other kind that was not chosen (the floating
-/// set beside a line-edge one, or the other way round), when there is one. Every match holds
-/// one of those too, somewhere in the line: the matcher checks that with a substring search
-/// before it runs (or first compiles) the regex.
-pub(crate) fn regex_keys_and_more(
-    pattern: &str,
-    case_insensitive: bool,
-) -> Result<Option<(Place, Set, Option<Set>)>, ()> {
-    let hir = regex_syntax::ParserBuilder::new()
+/// Parses `pattern` as the matcher compiles it (`regex::bytes` settings: the haystack need
+/// not be UTF-8), so that the key search ([`keys_of`]) and the regex's compilation read the
+/// same syntax tree. `Err` when the pattern does not parse.
+pub(crate) fn parse(pattern: &str, case_insensitive: bool) -> Result<Hir, ()> {
+    regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
         .utf8(false)
         .build()
         .parse(pattern)
-        .map_err(|_| ())?;
-    Ok(keys_of(&hir))
+        .map_err(|_| ())
+}
+
+/// The keys for `pattern` (see [`keys_of`]); `Err` when it does not parse.
+#[cfg(test)]
+pub(crate) fn regex_keys_and_more(
+    pattern: &str,
+    case_insensitive: bool,
+) -> Result<Option<(Place, Set, Option<Set>)>, ()> {
+    Ok(keys_of(&parse(pattern, case_insensitive)?))
 }
 
 /// An edge key set with a one-byte key (a digit class, a `)`) finds a candidate on many lines;
@@ -93,7 +95,12 @@ const LONG_FLOATING: usize = 8;
 /// Edge key sets with a key shorter than this also get a floating set (see [`keys_of`]).
 const SHORT_EDGE: usize = 4;
 
-fn keys_of(hir: &Hir) -> Option<(Place, Set, Option<Set>)> {
+/// The keys of a parsed regex and where they must stand; `None` when every line must be
+/// checked. Also the key set of the other kind that was not chosen (the floating set beside a
+/// line-edge one, or the other way round), when there is one. Every match holds one of those
+/// too, somewhere in the line: the matcher checks that with a substring search before it runs
+/// (or first compiles) the regex.
+pub(crate) fn keys_of(hir: &Hir) -> Option<(Place, Set, Option<Set>)> {
     let edge = edge_keys(hir, Place::Start)
         .map(|s| (Place::Start, s))
         .or_else(|| edge_keys(hir, Place::End).map(|s| (Place::End, s)));
@@ -312,6 +319,27 @@ const COMMON_PAIRS: [&[u8; 2]; 50] = [
     b"ea", b"ra", b"ce", b"li", b"ch", b"ll", b"be", b"ma", b"si", b"om", b"ur",
 ];
 
+/// [`COMMON_PAIRS`] as a table: bit `j` of row `i` is set for the pair (`a` + `i`, `a` + `j`).
+/// Key sets of a hundred keys and more are scored several times each, and a scan of the 50
+/// pairs for every byte was 6% of the start-up with the packs (callgrind).
+const COMMON_TABLE: [u32; 26] = {
+    let mut t = [0u32; 26];
+    let mut i = 0;
+    while i < COMMON_PAIRS.len() {
+        let p = COMMON_PAIRS[i];
+        t[(p[0] - b'a') as usize] |= 1 << (p[1] - b'a');
+        i += 1;
+    }
+    t
+};
+
+/// True when `a` then `b` is one of [`COMMON_PAIRS`].
+fn common_pair(a: u8, b: u8) -> bool {
+    a.is_ascii_lowercase()
+        && b.is_ascii_lowercase()
+        && COMMON_TABLE[(a - b'a') as usize] >> (b - b'a') & 1 == 1
+}
+
 /// How rare a key is likely to be in running text: 2, plus 1 for each pair of adjacent bytes
 /// that is common in English (a blank with anything, or one of [`COMMON_PAIRS`]) and 3 for any
 /// other pair. For keys without common pairs this is about 3 per byte, so between keys of one
@@ -325,7 +353,7 @@ fn rarity(k: &[u8]) -> usize {
     let pairs: usize = k
         .windows(2)
         .map(|w| {
-            let common = w[0] == b' ' || w[1] == b' ' || COMMON_PAIRS.iter().any(|p| p[..] == *w);
+            let common = w[0] == b' ' || w[1] == b' ' || common_pair(w[0], w[1]);
             if common { 1 } else { 3 }
         })
         .sum();
@@ -702,6 +730,16 @@ mod tests {
         // A floating key set alone has nothing beside it.
         assert_eq!(more(r"\bsponsored by\b").2, None);
         assert!(regex_keys_and_more("(", false).is_err());
+    }
+
+    #[test]
+    fn the_pair_table_holds_the_common_pairs_and_nothing_else() {
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                let listed = super::COMMON_PAIRS.iter().any(|p| p[..] == [a, b]);
+                assert_eq!(super::common_pair(a, b), listed, "{:?}", [a, b]);
+            }
+        }
     }
 
     #[test]

@@ -42,9 +42,14 @@ use memchr::{memchr, memrchr};
 use std::sync::OnceLock;
 
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
+use regex_automata::Input;
+use regex_automata::hybrid;
+use regex_automata::nfa::thompson::{backtrack, pikevm};
+use regex_automata::util::pool::Pool;
+use regex_syntax::hir::{Hir, Look};
 
 use crate::error::{Error, Result};
-use crate::keys::{Place, regex_keys_and_more};
+use crate::keys::{self, Place};
 use crate::rules::{Action, Kind, Origin, RuleSpec};
 
 /// Above this many bytes of patterns an automaton is built as an NFA rather than a DFA, to keep
@@ -110,12 +115,23 @@ impl Rule {
 /// Sources of built-in rules start with this (`<builtin:en>`).
 const BUILTIN_PREFIX: &str = "<builtin:";
 
+/// Most NFA bytes a drop rule's regex may compile to: the limit `regex` and
+/// `regex_automata::meta` apply by default (10 MiB), so a too-large pattern fails as it did.
+const NFA_SIZE_LIMIT: usize = 10 << 20;
+
+/// Lines up to this many bytes are tested by the bounded backtracker first (when its bitmap
+/// of visited states covers them), longer ones by the lazy DFA. Each regex meets only a few
+/// candidate lines, so the lazy DFA rarely earns back the states it builds: on 20 MB of
+/// English and 15 MB of other languages this order cost 6% and 2% fewer instructions than
+/// the lazy DFA first (callgrind, BENCHMARKS.md "Round 5").
+const BACKTRACK_BYTES: usize = 256;
+
 /// A regex compiled on first use.
 ///
-/// Drop rules only ask "does the line match", so their regex is compiled without capture groups
-/// (`regex_automata::meta` with `WhichCaptures::None`, leftmost-first like `regex`): fewer NFA
-/// states to compile and less memory per regex and per thread's cache (see BENCHMARKS.md).
-/// Strip rules need the span of a group and get a [`Regex`].
+/// Drop rules only ask "does the line match", so their regex is compiled without capture groups,
+/// leftmost-first like `regex`, and forward only (see [`Tester`]): fewer NFA states to compile and
+/// less memory per regex and per thread's cache (see BENCHMARKS.md, rounds 2 and 5). Strip rules
+/// need the span of a group and get a [`Regex`].
 struct LazyRegex {
     pattern: String,
     case_insensitive: bool,
@@ -125,7 +141,10 @@ struct LazyRegex {
 
 enum Compiled {
     /// Match or not (drop rules).
-    Test(regex_automata::meta::Regex),
+    Test(Box<Tester>),
+    /// Match or not for a regex anchored at the line end only (drop rules): `meta` searches it
+    /// backwards from the end, which needs a reverse NFA but stops after a few bytes.
+    TestFromEnd(regex_automata::meta::Regex),
     /// Spans and groups (strip rules).
     Spans(Regex),
 }
@@ -133,17 +152,141 @@ enum Compiled {
 impl Compiled {
     fn is_match(&self, line: &[u8]) -> bool {
         match self {
-            Compiled::Test(re) => re.is_match(line),
+            Compiled::Test(t) => t.is_match(line),
+            Compiled::TestFromEnd(re) => re.is_match(line),
             Compiled::Spans(re) => re.is_match(line),
         }
     }
 
     fn spans(&self) -> Option<&Regex> {
         match self {
-            Compiled::Test(_) => None,
             Compiled::Spans(re) => Some(re),
+            _ => None,
         }
     }
+}
+
+/// "Does the line match" with forward engines only.
+///
+/// `regex_automata::meta` (what `regex` runs) also compiles every regex a second time, as a
+/// reverse NFA, for its lazy DFA to find where a match starts; an is-match search never asks
+/// that. The reverse NFA was about 40% of the cost of compiling the packs' regexes (callgrind,
+/// BENCHMARKS.md "Round 5"), and compilation is a fixed cost that no thread count shortens.
+/// The engines are meta's, tried in another order: the bounded backtracker on short lines (see
+/// [`BACKTRACK_BYTES`]), the lazy DFA on longer ones, and the PikeVM when the lazy DFA gives
+/// up (a Unicode `\b` met a non-ASCII byte, or its cache thrashes). Every engine decides the
+/// same language, so only the cost differs.
+struct Tester {
+    /// `None` when the lazy DFA cannot be built (its cache cannot hold this NFA's minimum).
+    dfa: Option<hybrid::dfa::DFA>,
+    backtrack: backtrack::BoundedBacktracker,
+    pikevm: pikevm::PikeVM,
+    /// Lines shorter than this cannot match.
+    min_len: usize,
+    /// Lines longer than this cannot match (regexes anchored at both ends).
+    max_len: usize,
+    pool: Pool<TesterCache, CacheFn>,
+}
+
+/// Builds a [`TesterCache`] for a thread that has none.
+type CacheFn = Box<dyn Fn() -> TesterCache + Send + Sync>;
+
+/// One thread's mutable search state for a [`Tester`].
+struct TesterCache {
+    dfa: Option<hybrid::dfa::Cache>,
+    backtrack: backtrack::Cache,
+    /// Made on first use: the PikeVM's cache is sized by the NFA and rarely needed.
+    pikevm: Option<pikevm::Cache>,
+}
+
+impl Tester {
+    /// `None` when the NFA exceeds its size limit.
+    fn new(hir: &Hir) -> Option<Tester> {
+        let nfa = NFA_COMPILER.with(|c| c.build_from_hir(hir).ok())?;
+        // `meta`'s lazy DFA settings, less its reverse half.
+        let dfa = hybrid::dfa::Builder::new()
+            .configure(
+                hybrid::dfa::Config::new()
+                    .unicode_word_boundary(true)
+                    .cache_capacity(REGEX_CACHE_BYTES)
+                    .skip_cache_capacity_check(false)
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa.clone())
+            .ok();
+        let backtrack = backtrack::BoundedBacktracker::new_from_nfa(nfa.clone()).ok()?;
+        let pikevm = pikevm::PikeVM::new_from_nfa(nfa).ok()?;
+        let props = hir.properties();
+        let both_ends = props.look_set_prefix().contains(Look::Start)
+            && props.look_set_suffix().contains(Look::End);
+        let max_len = props
+            .maximum_len()
+            .filter(|_| both_ends)
+            .unwrap_or(usize::MAX);
+        let (d, b) = (dfa.clone(), backtrack.clone());
+        let create: CacheFn = Box::new(move || TesterCache {
+            dfa: d.as_ref().map(hybrid::dfa::DFA::create_cache),
+            backtrack: b.create_cache(),
+            pikevm: None,
+        });
+        Some(Tester {
+            dfa,
+            backtrack,
+            pikevm,
+            min_len: props.minimum_len().unwrap_or(usize::MAX),
+            max_len,
+            pool: Pool::new(create),
+        })
+    }
+
+    fn is_match(&self, line: &[u8]) -> bool {
+        // What `meta` rules out before it searches; the anchors it checks there need a search
+        // that starts or ends inside the haystack, which this one never does.
+        if line.len() < self.min_len || line.len() > self.max_len {
+            return false;
+        }
+        let input = Input::new(line).earliest(true);
+        let mut cache = self.pool.get();
+        let cache = &mut *cache;
+        if line.len() <= BACKTRACK_BYTES
+            && line.len() < self.backtrack.max_haystack_len()
+            && let Ok(hit) = self
+                .backtrack
+                .try_is_match(&mut cache.backtrack, input.clone())
+        {
+            return hit;
+        }
+        if let (Some(dfa), Some(c)) = (&self.dfa, cache.dfa.as_mut())
+            && let Ok(hit) = dfa.try_search_fwd(c, &input)
+        {
+            return hit.is_some();
+        }
+        let c = cache
+            .pikevm
+            .get_or_insert_with(|| self.pikevm.create_cache());
+        self.pikevm.is_match(c, input)
+    }
+}
+
+thread_local! {
+    /// The forward NFA compiler, kept per thread: each new one allocates (and, dropped, frees)
+    /// a 10,000-entry cache of UTF-8 suffixes, a sixth of the cost of compiling a pack regex
+    /// (callgrind). It clears its state before each regex.
+    static NFA_COMPILER: regex_automata::nfa::thompson::Compiler = {
+        use regex_automata::nfa::thompson::{self, WhichCaptures};
+        // The forward NFA as `meta` builds it for `regex::bytes` (empty matches may split a
+        // UTF-8 sequence; `$` is the end of the line).
+        let mut c = thompson::Compiler::new();
+        c.configure(
+            thompson::Config::new()
+                .utf8(false)
+                .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+                .shrink(false)
+                .which_captures(WhichCaptures::None),
+        );
+        c
+    };
 }
 
 impl LazyRegex {
@@ -166,33 +309,42 @@ impl LazyRegex {
         if self.captures {
             return Ok(Compiled::Spans(full()?));
         }
-        // The settings `regex::bytes::RegexBuilder` gives the engine, less capture groups.
-        use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax};
-        meta::Builder::new()
-            .configure(
-                meta::Config::new()
-                    .nfa_size_limit(Some(10 << 20))
-                    .hybrid_cache_capacity(REGEX_CACHE_BYTES)
-                    .utf8_empty(false)
-                    .which_captures(WhichCaptures::None)
-                    // The one-pass DFA serves only anchored searches that the lazy DFA gave up
-                    // on; building it for every `^` regex cost more than it saved (callgrind,
-                    // BENCHMARKS.md "Round 2").
-                    .onepass(false)
-                    // Only lines where a key was found are tested, so a prefilter would rarely
-                    // skip anything, and choosing one (literal extraction and optimisation)
-                    // was a fifth of the start-up cost of a 124-regex list (callgrind).
-                    .auto_prefilter(false),
-            )
-            .syntax(
-                syntax::Config::new()
-                    .utf8(false)
-                    .case_insensitive(self.case_insensitive),
-            )
-            .build(&self.pattern)
-            .map(Compiled::Test)
-            // For the error, the message `regex` gives (the same pattern fails there too).
-            .or_else(|_| full().map(Compiled::Spans))
+        // Parsed again rather than kept from the key search: keeping the packs' syntax trees
+        // saved 51 M instructions on 20 MB of English but held 7 MB more from the start and
+        // made start-up slower (BENCHMARKS.md "Round 5").
+        let Ok(hir) = keys::parse(&self.pattern, self.case_insensitive) else {
+            // The error message `regex` gives (the same pattern fails there too).
+            return full().map(Compiled::Spans);
+        };
+        let props = hir.properties();
+        let built = if props.look_set_suffix().contains(Look::End)
+            && !props.look_set_prefix().contains(Look::Start)
+        {
+            use regex_automata::{meta, nfa::thompson::WhichCaptures};
+            meta::Builder::new()
+                .configure(
+                    meta::Config::new()
+                        .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+                        .hybrid_cache_capacity(REGEX_CACHE_BYTES)
+                        .utf8_empty(false)
+                        .which_captures(WhichCaptures::None)
+                        // The one-pass DFA serves only anchored searches that the lazy DFA
+                        // gave up on; building it for every `^` regex cost more than it saved
+                        // (callgrind, BENCHMARKS.md "Round 2").
+                        .onepass(false)
+                        // Only lines where a key was found are tested, so a prefilter would
+                        // rarely skip anything, and choosing one (literal extraction and
+                        // optimisation) was a fifth of the start-up cost of a 124-regex list.
+                        .auto_prefilter(false),
+                )
+                .build_from_hir(&hir)
+                .map(Compiled::TestFromEnd)
+                .ok()
+        } else {
+            Tester::new(&hir).map(|t| Compiled::Test(Box::new(t)))
+        };
+        // On failure (too large), the error `regex` gives for the same pattern.
+        built.map_or_else(|| full().map(Compiled::Spans), Ok)
     }
 
     fn get_or_try(&self) -> std::result::Result<&Compiled, regex::Error> {
@@ -730,6 +882,10 @@ impl Matcher {
                         !s.case_sensitive,
                         s.action == Action::Strip,
                     );
+                    // The key search parses the pattern; a syntax error found there is
+                    // reported by compiling it, which gives the regex crate's message.
+                    let keys =
+                        keys::parse(&s.pattern, !s.case_sensitive).map(|h| keys::keys_of(&h));
                     let (id, lazy) = match regex_ids.get(&shape) {
                         Some(&id) => (id, &regexes[id as usize]),
                         None => {
@@ -739,9 +895,6 @@ impl Matcher {
                             (id, &regexes[id as usize])
                         }
                     };
-                    // The key search parses the pattern; a syntax error found there is
-                    // reported by compiling it, which gives the regex crate's message.
-                    let keys = regex_keys_and_more(&s.pattern, !s.case_sensitive);
                     if keys.is_err() || !s.origin.source.starts_with(BUILTIN_PREFIX) {
                         // User rules are compiled now, so a bad one stops the run before any
                         // input is read. Built-in packs are tested to compile and are compiled
@@ -1815,7 +1968,7 @@ mod tests {
         // Valid syntax, but too large to compile: said so, not "invalid".
         let specs = parse_rules(
             "f.rules",
-            "# big\ny ad regex \\w{100}\\w{100}\\w{100}\n",
+            "# big\ny ad regex \\w{100}\\w{100}\\w{100}\\w{100}\\w{100}\\w{100}\n",
             &mut cats,
         )
         .unwrap();
@@ -1972,5 +2125,79 @@ mod tests {
         assert_eq!(word_count_upto(b"a b c", 3), (3, true));
         assert_eq!(word_count_upto(b"a b c d", 3), (3, false));
         assert_eq!(word_count_upto(b"", 0), (0, true));
+    }
+
+    /// Drop rules' regexes are searched by engines chosen here (forward only, see `Tester`),
+    /// not by `regex`: on the packs' own example lines and the fixtures, every built-in regex
+    /// must give `regex`'s answer on each path. Each line is tried as it is (backtracker),
+    /// behind 300 blanks (past `BACKTRACK_BYTES`: lazy DFA), behind 150 no-break spaces (a lazy
+    /// DFA with a Unicode `\b` gives up on non-ASCII: PikeVM) and followed by 300 blanks.
+    #[test]
+    fn built_in_regexes_give_the_regex_crates_answer_on_every_engine_path() {
+        let mut examples: Vec<String> = Vec::new();
+        for p in crate::packs::PACKS {
+            for c in p.text.lines().filter(|l| l.starts_with('#')) {
+                for (open, close) in [('"', '"'), ('“', '”'), ('«', '»')] {
+                    let mut rest = c;
+                    while let Some(a) = rest.find(open) {
+                        let tail = &rest[a + open.len_utf8()..];
+                        let Some(b) = tail.find(close) else { break };
+                        examples.push(tail[..b].to_string());
+                        rest = &tail[b + close.len_utf8()..];
+                    }
+                }
+            }
+        }
+        for f in [
+            include_str!("../fixtures/every-kind.txt"),
+            include_str!("../fixtures/only-chaff.txt"),
+            include_str!("../fixtures/seed-shapes.txt"),
+            include_str!("../fixtures/documents-footnotes.txt"),
+        ] {
+            examples.extend(f.lines().map(str::to_string));
+        }
+        assert!(examples.len() > 150, "{}", examples.len());
+        let pads = [
+            (String::new(), String::new()),
+            (" ".repeat(300), String::new()),
+            ("\u{a0}".repeat(150), String::new()),
+            (String::new(), " ".repeat(300)),
+        ];
+        let lines: Vec<(usize, String)> = pads
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (head, tail))| {
+                examples
+                    .iter()
+                    .map(move |e| (i, format!("{head}{e}{tail}")))
+            })
+            .collect();
+        let mut cats = Vec::new();
+        let specs = crate::packs::builtin_specs(None, &mut cats).unwrap();
+        let mut hits = [0usize; 4];
+        let mut shapes = [0usize; 2];
+        for s in specs.iter().filter(|s| s.kind == Kind::Regex) {
+            let ci = !s.case_sensitive;
+            let strip = s.action == Action::Strip;
+            let ours = LazyRegex::new(&s.pattern, ci, strip).build().unwrap();
+            match (&ours, strip) {
+                (Compiled::Test(_), false) => shapes[0] += 1,
+                (Compiled::TestFromEnd(_), false) => shapes[1] += 1,
+                (Compiled::Spans(_), true) => {}
+                _ => panic!("{}: compiled for the wrong use", s.id),
+            }
+            let reference = RegexBuilder::new(&s.pattern)
+                .case_insensitive(ci)
+                .build()
+                .unwrap();
+            for (i, line) in &lines {
+                let want = reference.is_match(line.as_bytes());
+                assert_eq!(ours.is_match(line.as_bytes()), want, "{}: {line:?}", s.id);
+                hits[*i] += usize::from(want);
+            }
+        }
+        // Both drop shapes occur, and every padding leaves lines that match.
+        assert!(shapes.iter().all(|&n| n > 0), "{shapes:?}");
+        assert!(hits.iter().all(|&n| n > 20), "{hits:?}");
     }
 }
