@@ -99,7 +99,7 @@ pub struct Args {
     pub doc_sep: Option<String>,
 
     /// Documents longer than this many bytes are judged by line rules only (no zones, cut,
-    /// before, footnote pairing or cap), and counted.
+    /// before, between pairs, footnote pairing or cap), and counted.
     #[arg(long, value_name = "BYTES", default_value_t = dechaff::document::DEFAULT_MAX_DOC)]
     pub max_doc: usize,
 
