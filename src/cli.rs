@@ -83,8 +83,9 @@ pub struct Args {
     #[arg(long, value_name = "BYTES", default_value_t = dechaff::frame::DEFAULT_MAX_LINE)]
     pub max_line: usize,
 
-    /// Matching threads. Default: all cores for input files of 8 MiB or more, else 1. Output is
-    /// identical for every value.
+    /// Matching threads. Default: all cores for input files of 8 MiB or more, else 1. The rules
+    /// are compiled on as many threads (for the largest input). Output is identical for every
+    /// value.
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<usize>,
 

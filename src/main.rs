@@ -58,7 +58,16 @@ fn run(args: Args) -> Result<u8, Error> {
         Some(Command::Learn(l)) => return learn(l),
         None => {}
     }
-    let matcher = load_rules(&args.rules)?;
+    // Rules compile on as many threads as the largest input will be filtered with.
+    let compile_threads = args.jobs.unwrap_or_else(|| {
+        args.files
+            .iter()
+            .filter(|p| p.as_os_str() != "-")
+            .map(|p| default_jobs(p))
+            .max()
+            .unwrap_or(1)
+    });
+    let matcher = load_rules(&args.rules, compile_threads)?;
     let config = FilterConfig {
         output: if args.only_removed {
             OutputMode::Removed
@@ -232,7 +241,8 @@ fn rule_source(path: &Path) -> String {
     }
 }
 
-fn load_rules(a: &RuleArgs) -> Result<Matcher, Error> {
+/// The matcher of the rules `a` selects, compiled with up to `threads` threads.
+fn load_rules(a: &RuleArgs, threads: usize) -> Result<Matcher, Error> {
     let mut cats = Vec::new();
     let mut specs = Vec::new();
     if !a.no_default_rules {
@@ -281,11 +291,11 @@ fn load_rules(a: &RuleArgs) -> Result<Matcher, Error> {
         pats.iter().map(|(s, l, p)| (s.clone(), *l, p.as_str())),
         opts,
     ));
-    Matcher::new(&specs)
+    Matcher::with_threads(&specs, threads)
 }
 
 fn eval(e: &cli::EvalArgs) -> Result<u8, Error> {
-    let matcher = load_rules(&e.rules)?;
+    let matcher = load_rules(&e.rules, 1)?;
     let dir = if e.multi {
         e.corpus.join("multi")
     } else {
@@ -305,7 +315,7 @@ fn eval(e: &cli::EvalArgs) -> Result<u8, Error> {
 }
 
 fn list_rules(a: &RuleArgs, cost: Option<&Path>) -> Result<u8, Error> {
-    let matcher = load_rules(a)?;
+    let matcher = load_rules(a, 1)?;
     let mut out = BufWriter::new(io::stdout().lock());
     let w = |e| Error::io("<stdout>", e);
     if let Some(path) = cost {

@@ -831,6 +831,88 @@ fn casings(lit: &str) -> Vec<String> {
     v
 }
 
+/// What the key search found for a regex rule: where its keys are looked for, the keys, and
+/// the other key set (see [`keys::keys_of`]), or `Err` for a syntax error.
+type FoundKeys = std::result::Result<Option<(Place, Vec<Vec<u8>>, Option<Vec<Vec<u8>>>)>, ()>;
+
+/// The key search of every regex rule in `specs` (`None` for the other kinds), in order, shared
+/// out to up to `threads` threads in contiguous runs when there are enough regexes to pay for
+/// them.
+fn regex_keys(specs: &[RuleSpec], threads: usize) -> Vec<Option<FoundKeys>> {
+    let search = |s: &RuleSpec| {
+        (s.kind == Kind::Regex)
+            .then(|| keys::parse(&s.pattern, !s.case_sensitive).map(|h| keys::keys_of(&h)))
+    };
+    let regexes = specs.iter().filter(|s| s.kind == Kind::Regex).count();
+    // Below this many regexes a thread costs more than it saves.
+    const MIN_PER_THREAD: usize = 32;
+    let threads = threads.min(regexes / MIN_PER_THREAD).max(1);
+    if threads == 1 {
+        return specs.iter().map(search).collect();
+    }
+    let run = specs.len().div_ceil(threads);
+    std::thread::scope(|sc| {
+        let parts: Vec<_> = specs
+            .chunks(run)
+            .map(|part| sc.spawn(move || part.iter().map(search).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().expect("the key search panicked"))
+            .collect()
+    })
+}
+
+/// The floating search: the lockstep DFA over the floating patterns (with the line-edge keys
+/// folded in when they can be), else an `AhoCorasick` automaton. Returns the DFA, the fold and
+/// the automaton; `base` is the id of the first floating pattern.
+fn floating_search(
+    start_p: &[Vec<u8>],
+    end_p: &[Vec<u8>],
+    float_p: &[Vec<u8>],
+    base: u32,
+) -> Result<(
+    Option<crate::lockstep::Lockstep>,
+    Option<Fold>,
+    Option<AhoCorasick>,
+)> {
+    let bytes: usize = float_p.iter().map(Vec::len).sum();
+    let mut fold = None;
+    let mut lockstep = None;
+    if let Some((fold_p, edge)) = fold_patterns(start_p, end_p) {
+        let all: Vec<Vec<u8>> = float_p.iter().cloned().chain(fold_p).collect();
+        if all.iter().map(Vec::len).sum::<usize>() <= DFA_PATTERN_BYTES {
+            lockstep = crate::lockstep::Lockstep::new(&all);
+            if lockstep.is_some() && !edge.is_empty() {
+                fold = Some(Fold {
+                    base: base + float_p.len() as u32,
+                    edge: edge.into_boxed_slice(),
+                });
+            }
+        }
+    }
+    if lockstep.is_none() && bytes <= DFA_PATTERN_BYTES {
+        lockstep = crate::lockstep::Lockstep::new(float_p);
+    }
+    let floating = if float_p.is_empty() || lockstep.is_some() {
+        None
+    } else {
+        let kind = if bytes <= DFA_PATTERN_BYTES {
+            AhoCorasickKind::DFA
+        } else {
+            AhoCorasickKind::ContiguousNFA
+        };
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(kind))
+            .build(float_p)
+            .map_err(|e| Error::other(format!("cannot build the rule automaton: {e}")))?;
+        Some(ac)
+    };
+    Ok((lockstep, fold, floating))
+}
+
 impl Matcher {
     /// Compiles rule specs. Order matters: when several drop rules match a line, the first one is
     /// reported. Fails with the rule's `path:line:` when a regex does not compile (or compiles
@@ -838,6 +920,15 @@ impl Matcher {
     /// taken to be the built-in packs' (tested to compile) and compiled on first use; all others
     /// are compiled here, before any input is read.
     pub fn new(specs: &[RuleSpec]) -> Result<Matcher> {
+        Matcher::with_threads(specs, 1)
+    }
+
+    /// [`Matcher::new`] with up to `threads` threads for the work that splits: the key search
+    /// of the regex rules (parsing each regex and reading its required literals, two thirds of
+    /// start-up with the built-in packs) is shared out in order, and the floating DFA is built
+    /// beside the line-edge automata. The matcher is the same whatever the thread count; with
+    /// `threads <= 1` nothing is spawned.
+    pub fn with_threads(specs: &[RuleSpec], threads: usize) -> Result<Matcher> {
         crate::rules::check_unique_ids(specs)?;
         // Marker rules (`cut`, `before=`, `between=`) come first: their document action beats a
         // plain drop.
@@ -867,6 +958,7 @@ impl Matcher {
         let mut regexes: Vec<LazyRegex> = Vec::new();
         let mut regex_ids: std::collections::HashMap<(&str, bool, bool), u32> =
             std::collections::HashMap::new();
+        let mut found = regex_keys(specs, threads);
         for (i, s) in specs.iter().enumerate() {
             let idx = u32::try_from(i).map_err(|_| Error::other("too many rules"))?;
             let mut keyed = true;
@@ -882,10 +974,11 @@ impl Matcher {
                         !s.case_sensitive,
                         s.action == Action::Strip,
                     );
-                    // The key search parses the pattern; a syntax error found there is
+                    // The key search parsed the pattern; a syntax error found there is
                     // reported by compiling it, which gives the regex crate's message.
-                    let keys =
-                        keys::parse(&s.pattern, !s.case_sensitive).map(|h| keys::keys_of(&h));
+                    let keys = found[i]
+                        .take()
+                        .expect("every regex rule was searched for keys");
                     let (id, lazy) = match regex_ids.get(&shape) {
                         Some(&id) => (id, &regexes[id as usize]),
                         None => {
@@ -1006,42 +1099,22 @@ impl Matcher {
             });
         }
         let [(start_p, start_t), (end_p, end_t), (float_p, float_t)] = pats;
-        let starts = Edge::build(&start_p, 0)?;
-        let ends = Edge::build(&end_p, start_p.len())?;
         let floating_base = (start_p.len() + end_p.len()) as u32;
-        let bytes: usize = float_p.iter().map(Vec::len).sum();
-        let mut fold = None;
-        let mut lockstep = None;
-        if let Some((fold_p, edge)) = fold_patterns(&start_p, &end_p) {
-            let all: Vec<Vec<u8>> = float_p.iter().cloned().chain(fold_p).collect();
-            if all.iter().map(Vec::len).sum::<usize>() <= DFA_PATTERN_BYTES {
-                lockstep = crate::lockstep::Lockstep::new(&all);
-                if lockstep.is_some() && !edge.is_empty() {
-                    fold = Some(Fold {
-                        base: floating_base + float_p.len() as u32,
-                        edge: edge.into_boxed_slice(),
-                    });
-                }
-            }
-        }
-        if lockstep.is_none() && bytes <= DFA_PATTERN_BYTES {
-            lockstep = crate::lockstep::Lockstep::new(&float_p);
-        }
-        let floating = if float_p.is_empty() || lockstep.is_some() {
-            None
+        let build_floating = || floating_search(&start_p, &end_p, &float_p, floating_base);
+        let (starts, ends, (lockstep, fold, floating)) = if threads > 1 {
+            std::thread::scope(|sc| {
+                let floating = sc.spawn(build_floating);
+                let starts = Edge::build(&start_p, 0);
+                let ends = Edge::build(&end_p, start_p.len());
+                let floating = floating.join().expect("the floating DFA build panicked");
+                Ok::<_, Error>((starts?, ends?, floating?))
+            })?
         } else {
-            let kind = if bytes <= DFA_PATTERN_BYTES {
-                AhoCorasickKind::DFA
-            } else {
-                AhoCorasickKind::ContiguousNFA
-            };
-            let ac = AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .kind(Some(kind))
-                .build(&float_p)
-                .map_err(|e| Error::other(format!("cannot build the rule automaton: {e}")))?;
-            Some(ac)
+            (
+                Edge::build(&start_p, 0)?,
+                Edge::build(&end_p, start_p.len())?,
+                build_floating()?,
+            )
         };
         let pat_len = start_p
             .iter()
@@ -2127,13 +2200,9 @@ mod tests {
         assert_eq!(word_count_upto(b"", 0), (0, true));
     }
 
-    /// Drop rules' regexes are searched by engines chosen here (forward only, see `Tester`),
-    /// not by `regex`: on the packs' own example lines and the fixtures, every built-in regex
-    /// must give `regex`'s answer on each path. Each line is tried as it is (backtracker),
-    /// behind 300 blanks (past `BACKTRACK_BYTES`: lazy DFA), behind 150 no-break spaces (a lazy
-    /// DFA with a Unicode `\b` gives up on non-ASCII: PikeVM) and followed by 300 blanks.
-    #[test]
-    fn built_in_regexes_give_the_regex_crates_answer_on_every_engine_path() {
+    /// The invented example lines quoted in the packs' comments, and every line of four
+    /// fixtures.
+    fn example_lines() -> Vec<String> {
         let mut examples: Vec<String> = Vec::new();
         for p in crate::packs::PACKS {
             for c in p.text.lines().filter(|l| l.starts_with('#')) {
@@ -2156,6 +2225,17 @@ mod tests {
         ] {
             examples.extend(f.lines().map(str::to_string));
         }
+        examples
+    }
+
+    /// Drop rules' regexes are searched by engines chosen here (forward only, see `Tester`),
+    /// not by `regex`: on the packs' own example lines and the fixtures, every built-in regex
+    /// must give `regex`'s answer on each path. Each line is tried as it is (backtracker),
+    /// behind 300 blanks (past `BACKTRACK_BYTES`: lazy DFA), behind 150 no-break spaces (a lazy
+    /// DFA with a Unicode `\b` gives up on non-ASCII: PikeVM) and followed by 300 blanks.
+    #[test]
+    fn built_in_regexes_give_the_regex_crates_answer_on_every_engine_path() {
+        let examples = example_lines();
         assert!(examples.len() > 150, "{}", examples.len());
         let pads = [
             (String::new(), String::new()),
@@ -2199,5 +2279,40 @@ mod tests {
         // Both drop shapes occur, and every padding leaves lines that match.
         assert!(shapes.iter().all(|&n| n > 0), "{shapes:?}");
         assert!(hits.iter().all(|&n| n > 20), "{hits:?}");
+    }
+
+    /// Compiling on several threads gives the same rules and the same verdicts, and reports the
+    /// same first error.
+    #[test]
+    fn compiling_on_threads_gives_the_same_matcher() {
+        let mut cats = Vec::new();
+        let specs = crate::packs::builtin_specs(None, &mut cats).unwrap();
+        let text = example_lines().join("\n");
+        let judge = |m: &Matcher| -> Vec<Verdict> {
+            let mut sc = Scratch::new();
+            text.lines()
+                .map(|l| m.verdict(l.as_bytes(), &mut sc))
+                .collect()
+        };
+        let one = Matcher::new(&specs).unwrap();
+        let want = judge(&one);
+        let dropped = want.iter().filter(|v| **v != Verdict::Keep).count();
+        assert!(dropped > 100, "{dropped}");
+        for threads in [2, 3, 8] {
+            let m = Matcher::with_threads(&specs, threads).unwrap();
+            assert_eq!(format!("{:?}", m.rules()), format!("{:?}", one.rules()));
+            assert_eq!(judge(&m), want, "{threads} threads");
+        }
+        // A bad regex among enough others that the key search is split.
+        let rules: String = (0..100)
+            .map(|i| match i {
+                70 => "bad ad regex (unclosed\n".to_string(),
+                _ => format!("u{i} ad regex ^teaser {i}\\b\n"),
+            })
+            .collect();
+        let user = parse_rules("t", &rules, &mut Vec::new()).unwrap();
+        let err = |t| Matcher::with_threads(&user, t).err().unwrap().to_string();
+        assert!(err(1).contains("bad"), "{}", err(1));
+        assert_eq!(err(1), err(2));
     }
 }
