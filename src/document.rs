@@ -78,10 +78,9 @@
 //!
 //! # The fast path
 //!
-//! With no document rule loaded (`head=`, `tail=`, `cut`, `before=`, `between=`, `footnote`), no
-//! cap and
-//! no `-z` or `--doc-sep`, text runs on the line path exactly as before: nothing is buffered
-//! beyond the line buffer. (`site=` alone does not need documents: the site of a text run is
+//! With no document rule loaded (`head=`, `tail=`, `cut`, `before=`, `between=`, `footnote`),
+//! no cap and no `-z` or `--doc-sep`, text runs on the line path exactly as before: nothing is
+//! buffered beyond the line buffer. (`site=` alone does not need documents: the site of a text run is
 //! fixed.)
 
 use std::io::{self, Read, Write};
@@ -175,7 +174,7 @@ pub struct Zones {
     pub before: usize,
     /// True when some rule has `between=N`.
     pub between: bool,
-    /// True when some rule has `head=`, `tail=`, `cut`, `before=` or `footnote`.
+    /// True when some rule has `head=`, `tail=`, `cut`, `before=`, `between=` or `footnote`.
     pub any: bool,
     /// True when some rule has `site=`.
     pub sites: bool,

@@ -59,14 +59,12 @@ fn run(args: Args) -> Result<u8, Error> {
         None => {}
     }
     // Rules compile on as many threads as the largest input will be filtered with.
-    let compile_threads = args.jobs.unwrap_or_else(|| {
-        args.files
-            .iter()
-            .filter(|p| p.as_os_str() != "-")
-            .map(|p| default_jobs(p))
-            .max()
-            .unwrap_or(1)
-    });
+    let compile_threads = args
+        .files
+        .iter()
+        .map(|p| jobs_for(args.jobs, p))
+        .max()
+        .unwrap_or_else(|| jobs_for(args.jobs, Path::new("-")));
     let matcher = load_rules(&args.rules, compile_threads)?;
     let config = FilterConfig {
         output: if args.only_removed {
@@ -137,9 +135,7 @@ fn run(args: Args) -> Result<u8, Error> {
             }
         };
         let jsonl = args.jsonl || (!stdin && streams::is_jsonl_name(path));
-        let jobs = args
-            .jobs
-            .unwrap_or_else(|| if stdin { 1 } else { default_jobs(path) });
+        let jobs = jobs_for(args.jobs, path);
         let mut stats_obs = want_stats.then_some(&mut stats);
         let mut obs = (&mut stats_obs, &mut explain);
         obs.start_input(&name);
@@ -198,6 +194,18 @@ fn run(args: Args) -> Result<u8, Error> {
         r.map_err(|e| Error::io("<stderr>", e))?;
     }
     Ok(if failed { exit::ERROR } else { exit::OK })
+}
+
+/// The matching threads for `path` (`-` is standard input): `-j N` when given, else
+/// [`default_jobs`], one thread for standard input.
+fn jobs_for(jobs: Option<usize>, path: &Path) -> usize {
+    jobs.unwrap_or_else(|| {
+        if path.as_os_str() == "-" {
+            1
+        } else {
+            default_jobs(path)
+        }
+    })
 }
 
 /// All cores for a regular file of 8 MiB or more; one thread otherwise, where starting

@@ -838,7 +838,7 @@ type FoundKeys = std::result::Result<Option<(Place, Vec<Vec<u8>>, Option<Vec<Vec
 /// The key search of every regex rule in `specs` (`None` for the other kinds), in order, shared
 /// out to up to `threads` threads in contiguous runs when there are enough regexes to pay for
 /// them.
-fn regex_keys(specs: &[RuleSpec], threads: usize) -> Vec<Option<FoundKeys>> {
+fn key_search(specs: &[RuleSpec], threads: usize) -> Vec<Option<FoundKeys>> {
     let search = |s: &RuleSpec| {
         (s.kind == Kind::Regex)
             .then(|| keys::parse(&s.pattern, !s.case_sensitive).map(|h| keys::keys_of(&h)))
@@ -958,7 +958,7 @@ impl Matcher {
         let mut regexes: Vec<LazyRegex> = Vec::new();
         let mut regex_ids: std::collections::HashMap<(&str, bool, bool), u32> =
             std::collections::HashMap::new();
-        let mut found = regex_keys(specs, threads);
+        let mut found = key_search(specs, threads);
         for (i, s) in specs.iter().enumerate() {
             let idx = u32::try_from(i).map_err(|_| Error::other("too many rules"))?;
             let mut keyed = true;
