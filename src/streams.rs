@@ -162,6 +162,13 @@ impl Write for Output {
             Output::Zstd(w) => w.write(buf),
         }
     }
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        match self {
+            Output::Plain(w) => w.write_vectored(bufs),
+            Output::Gzip(w) => w.write_vectored(bufs),
+            Output::Zstd(w) => w.write_vectored(bufs),
+        }
+    }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
             Output::Plain(w) => w.write_all(buf),
