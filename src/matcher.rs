@@ -835,15 +835,60 @@ fn casings(lit: &str) -> Vec<String> {
 /// the other key set (see [`keys::keys_of`]), or `Err` for a syntax error.
 type FoundKeys = std::result::Result<Option<(Place, Vec<Vec<u8>>, Option<Vec<Vec<u8>>>)>, ()>;
 
+/// What the key search found for one regex of the built-in packs, worked out by the build
+/// script (`src/build.rs`) with the same code: the `FoundKeys` of `pattern` with its case
+/// handling, in `'static` form.
+struct PackKeys {
+    pattern: &'static str,
+    case_insensitive: bool,
+    found: PackFound,
+}
+
+/// [`FoundKeys`] with static key sets.
+type PackFound = std::result::Result<
+    Option<(
+        Place,
+        &'static [&'static [u8]],
+        Option<&'static [&'static [u8]]>,
+    )>,
+    (),
+>;
+
+// `static PACK_KEYS: &[PackKeys]`, sorted by `(pattern, case_insensitive)`.
+include!(concat!(env!("OUT_DIR"), "/pack_keys.rs"));
+
+/// The build script's key search for this regex, when it is one of the packs'.
+fn precomputed_keys(pattern: &str, case_insensitive: bool) -> Option<FoundKeys> {
+    let i = PACK_KEYS
+        .binary_search_by(|e| (e.pattern, e.case_insensitive).cmp(&(pattern, case_insensitive)))
+        .ok()?;
+    let owned = |set: &[&[u8]]| set.iter().map(|k| k.to_vec()).collect::<Vec<_>>();
+    Some(
+        PACK_KEYS[i]
+            .found
+            .map(|f| f.map(|(p, s, m)| (p, owned(s), m.map(owned)))),
+    )
+}
+
 /// The key search of every regex rule in `specs` (`None` for the other kinds), in order, shared
 /// out to up to `threads` threads in contiguous runs when there are enough regexes to pay for
 /// them.
+/// Regexes of the built-in packs whose keys the build script found (`src/build.rs`) are looked
+/// up, not searched.
 fn key_search(specs: &[RuleSpec], threads: usize) -> Vec<Option<FoundKeys>> {
     let search = |s: &RuleSpec| {
-        (s.kind == Kind::Regex)
-            .then(|| keys::parse(&s.pattern, !s.case_sensitive).map(|h| keys::keys_of(&h)))
+        (s.kind == Kind::Regex).then(|| {
+            precomputed_keys(&s.pattern, !s.case_sensitive).unwrap_or_else(|| {
+                keys::parse(&s.pattern, !s.case_sensitive).map(|h| keys::keys_of(&h))
+            })
+        })
     };
-    let regexes = specs.iter().filter(|s| s.kind == Kind::Regex).count();
+    let regexes = specs
+        .iter()
+        .filter(|s| {
+            s.kind == Kind::Regex && precomputed_keys(&s.pattern, !s.case_sensitive).is_none()
+        })
+        .count();
     // Below this many regexes a thread costs more than it saves.
     const MIN_PER_THREAD: usize = 32;
     let threads = threads.min(regexes / MIN_PER_THREAD).max(1);
@@ -1883,6 +1928,32 @@ mod tests {
     }
 
     #[test]
+    fn build_time_pack_keys_cover_every_pack_regex_and_equal_a_fresh_search() {
+        let mut cats = Vec::new();
+        let specs = crate::packs::builtin_specs(None, &mut cats).unwrap();
+        let mut regexes = 0;
+        for s in specs.iter().filter(|s| s.kind == Kind::Regex) {
+            regexes += 1;
+            let ci = !s.case_sensitive;
+            let table = precomputed_keys(&s.pattern, ci)
+                .unwrap_or_else(|| panic!("{}: not in the build script's table", s.id));
+            let fresh = keys::parse(&s.pattern, ci).map(|h| keys::keys_of(&h));
+            assert_eq!(table, fresh, "{}", s.id);
+        }
+        assert!(regexes > 300, "{regexes} pack regexes");
+        assert!(PACK_KEYS.len() <= regexes);
+        assert!(
+            PACK_KEYS
+                .windows(2)
+                .all(|w| (w[0].pattern, w[0].case_insensitive)
+                    < (w[1].pattern, w[1].case_insensitive)),
+            "the table is sorted, so binary search finds every entry"
+        );
+        // A regex of no pack is searched at start-up.
+        assert!(precomputed_keys("^no pack has this regex", true).is_none());
+    }
+
+    #[test]
     fn kinds_anchor_on_the_trimmed_line() {
         use Verdict::*;
         verdicts(
@@ -2302,6 +2373,27 @@ mod tests {
             let m = Matcher::with_threads(&specs, threads).unwrap();
             assert_eq!(format!("{:?}", m.rules()), format!("{:?}", one.rules()));
             assert_eq!(judge(&m), want, "{threads} threads");
+        }
+        // The packs' keys come from the build script's table; the same regexes written
+        // differently miss it, so their key search runs, split over the threads.
+        let unlisted: Vec<RuleSpec> = specs
+            .iter()
+            .cloned()
+            .map(|mut s| {
+                if s.kind == Kind::Regex {
+                    s.pattern = format!("(?:){}", s.pattern);
+                    assert!(precomputed_keys(&s.pattern, !s.case_sensitive).is_none());
+                }
+                s
+            })
+            .collect();
+        let one = Matcher::new(&unlisted).unwrap();
+        let want = judge(&one);
+        assert!(want.iter().filter(|v| **v != Verdict::Keep).count() > 100);
+        for threads in [2, 3, 8] {
+            let m = Matcher::with_threads(&unlisted, threads).unwrap();
+            assert_eq!(format!("{:?}", m.rules()), format!("{:?}", one.rules()));
+            assert_eq!(judge(&m), want, "{threads} threads, searched at start-up");
         }
         // A bad regex among enough others that the key search is split.
         let rules: String = (0..100)
