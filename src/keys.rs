@@ -92,8 +92,12 @@ pub(crate) fn regex_keys_and_more(
 /// [`rarity`]: short keys such as "abo" or "related" rate rare but sit inside common words.)
 const LONG_FLOATING: usize = 8;
 
-/// Edge key sets with a key shorter than this also get a floating set (see [`keys_of`]).
-const SHORT_EDGE: usize = 4;
+/// Edge key sets with a key shorter than this also get a floating set (see [`keys_of`]). A
+/// short edge key ("for ", "here.") stands at the edge of many story lines; the floating set
+/// beside it ("newsletter", "try the magazine") lets the matcher skip most of them before it
+/// runs the regex. At 4 bytes, 20 MB of English took 658 M instructions with the packs; at 8,
+/// 585 M (fewer regex runs, and fewer regexes ever compiled; BENCHMARKS.md "Round 6").
+const SHORT_EDGE: usize = 8;
 
 /// The keys of a parsed regex and where they must stand; `None` when every line must be
 /// checked. Also the key set of the other kind that was not chosen (the floating set beside a
@@ -104,8 +108,9 @@ pub(crate) fn keys_of(hir: &Hir) -> Option<(Place, Set, Option<Set>)> {
     let edge = edge_keys(hir, Place::Start)
         .map(|s| (Place::Start, s))
         .or_else(|| edge_keys(hir, Place::End).map(|s| (Place::End, s)));
-    // The floating analysis costs more than the edge one; beside an edge set of keys of four
-    // bytes or more (most chaff rules), which finds few lines, it is not worth its start-up.
+    // The floating analysis costs more than the edge one; beside an edge set of long keys,
+    // which finds few lines, it is not worth its start-up. (For the built-in packs both run
+    // at build time, `src/build.rs`.)
     let short_edge = edge
         .as_ref()
         .is_none_or(|(_, set)| set.iter().any(|k| k.len() < SHORT_EDGE));
