@@ -167,22 +167,27 @@ impl Lockstep {
             }
         }
         let mut i = 0;
+        // The failure state's row, copied out so that the two rows of `trans` can be walked
+        // side by side without a bounds check per entry.
+        let mut frow = vec![0u32; stride];
         while i < order.len() {
             let sid = order[i] as usize;
             i += 1;
             let f = fail[sid] as usize;
             // `f` is shallower, so its list already holds its failure states' matches too.
-            let mut m = std::mem::take(&mut own[sid]);
-            m.extend_from_slice(&own[f]);
-            own[sid] = m;
-            for c in 0..stride {
-                let at = sid * stride + c;
-                match trans[at] {
-                    NONE => trans[at] = trans[f * stride + c],
-                    t => {
-                        fail[t as usize] = trans[f * stride + c];
-                        order.push(t);
-                    }
+            if !own[f].is_empty() {
+                let mut m = std::mem::take(&mut own[sid]);
+                m.extend_from_slice(&own[f]);
+                own[sid] = m;
+            }
+            frow.copy_from_slice(&trans[f * stride..(f + 1) * stride]);
+            let row = &mut trans[sid * stride..(sid + 1) * stride];
+            for (t, &ft) in row.iter_mut().zip(&frow) {
+                if *t == NONE {
+                    *t = ft;
+                } else {
+                    fail[*t as usize] = ft;
+                    order.push(*t);
                 }
             }
         }
@@ -206,12 +211,14 @@ impl Lockstep {
             }
         }
         let premul = |s: u32| -> Option<u32> { u32::try_from(s as usize * stride).ok() };
+        // Every premultiplied id fits in a `u32` when the largest does.
         premul(states as u32)?;
+        let renum_premul: Vec<u32> = renum.iter().map(|&r| r * stride as u32).collect();
         let mut table = vec![0u32; states * stride];
-        for sid in 0..states {
+        for (sid, from) in trans.chunks_exact(stride).enumerate() {
             let row = renum[sid] as usize * stride;
-            for c in 0..stride {
-                table[row + c] = premul(renum[trans[sid * stride + c] as usize])?;
+            for (to, &t) in table[row..row + stride].iter_mut().zip(from) {
+                *to = renum_premul[t as usize];
             }
         }
         drop(trans);
