@@ -870,42 +870,49 @@ fn precomputed_keys(pattern: &str, case_insensitive: bool) -> Option<FoundKeys> 
     )
 }
 
-/// The key search of every regex rule in `specs` (`None` for the other kinds), in order, shared
-/// out to up to `threads` threads in contiguous runs when there are enough regexes to pay for
-/// them.
-/// Regexes of the built-in packs whose keys the build script found (`src/build.rs`) are looked
-/// up, not searched.
+/// The key search of every regex rule in `specs` (`None` for the other kinds), in order.
+///
+/// Regexes of the built-in packs are looked up in the build script's table (`src/build.rs`);
+/// only the others are searched, shared out to up to `threads` threads in contiguous runs when
+/// there are enough of them to pay for the threads.
 fn key_search(specs: &[RuleSpec], threads: usize) -> Vec<Option<FoundKeys>> {
-    let search = |s: &RuleSpec| {
-        (s.kind == Kind::Regex).then(|| {
-            precomputed_keys(&s.pattern, !s.case_sensitive).unwrap_or_else(|| {
-                keys::parse(&s.pattern, !s.case_sensitive).map(|h| keys::keys_of(&h))
-            })
-        })
+    let mut found = Vec::with_capacity(specs.len());
+    let mut unlisted = Vec::new();
+    for (i, s) in specs.iter().enumerate() {
+        let keys = (s.kind == Kind::Regex)
+            .then(|| precomputed_keys(&s.pattern, !s.case_sensitive))
+            .flatten();
+        if s.kind == Kind::Regex && keys.is_none() {
+            unlisted.push(i);
+        }
+        found.push(keys);
+    }
+    let search = |&i: &usize| {
+        let s = &specs[i];
+        keys::parse(&s.pattern, !s.case_sensitive).map(|h| keys::keys_of(&h))
     };
-    let regexes = specs
-        .iter()
-        .filter(|s| {
-            s.kind == Kind::Regex && precomputed_keys(&s.pattern, !s.case_sensitive).is_none()
-        })
-        .count();
     // Below this many regexes a thread costs more than it saves.
     const MIN_PER_THREAD: usize = 32;
-    let threads = threads.min(regexes / MIN_PER_THREAD).max(1);
-    if threads == 1 {
-        return specs.iter().map(search).collect();
+    let threads = threads.min(unlisted.len() / MIN_PER_THREAD).max(1);
+    let searched: Vec<FoundKeys> = if threads == 1 {
+        unlisted.iter().map(search).collect()
+    } else {
+        let run = unlisted.len().div_ceil(threads);
+        std::thread::scope(|sc| {
+            let parts: Vec<_> = unlisted
+                .chunks(run)
+                .map(|part| sc.spawn(move || part.iter().map(search).collect::<Vec<_>>()))
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|p| p.join().expect("the key search panicked"))
+                .collect()
+        })
+    };
+    for (i, keys) in unlisted.into_iter().zip(searched) {
+        found[i] = Some(keys);
     }
-    let run = specs.len().div_ceil(threads);
-    std::thread::scope(|sc| {
-        let parts: Vec<_> = specs
-            .chunks(run)
-            .map(|part| sc.spawn(move || part.iter().map(search).collect::<Vec<_>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|p| p.join().expect("the key search panicked"))
-            .collect()
-    })
+    found
 }
 
 /// The floating search: the lockstep DFA over the floating patterns (with the line-edge keys
