@@ -282,10 +282,29 @@ pub(crate) fn split_lines(text: &[u8], long_starts: &[usize], out: &mut Vec<Line
     }
 }
 
+/// How [`judge`] finds the lines of a document worth judging.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Pass<'a> {
+    /// Every line is judged alone (its bounds need not be `\n`-split).
+    Each,
+    /// The matcher's one pass over the document: over each zone, and over the lines between
+    /// them as one chunk. The line bounds must be `\n`-split, as [`split_lines`] gives.
+    Scan,
+    /// One pass over a batch of documents laid end to end (each starting a line) already found
+    /// the lines worth judging: `starts` are their starts in the batch, where this document
+    /// starts at `base`. Every other line is kept in any position. The line bounds must be
+    /// `\n`-split, as for `Scan`.
+    Found {
+        /// Starts of this document's lines where the batch's pass found something, in order.
+        starts: &'a [usize],
+        /// Where this document starts in the batch.
+        base: usize,
+    },
+}
+
 /// Judges one document (`text`, already split into `work.lines`) into `work.fates`.
-/// `whole == false` (a document over the cap) applies line rules only. `scan` lets the lines
-/// between the zones be scanned as one chunk (their bounds must then be `\n`-split, as
-/// [`split_lines`] gives).
+/// `whole == false` (a document over the cap) applies line rules only. `pass` says which lines
+/// are judged; the fates are the same for each.
 pub(crate) fn judge(
     matcher: &Matcher,
     zones: Zones,
@@ -293,13 +312,76 @@ pub(crate) fn judge(
     text: &[u8],
     work: &mut DocWork,
     whole: bool,
-    scan: bool,
+    pass: Pass<'_>,
 ) -> Outcome {
     let n = work.lines.len();
     work.fates.clear();
     work.fates.resize(n, Fate::Keep);
     work.arena.clear();
     work.spans.clear();
+    match pass {
+        Pass::Found { starts, base } => judge_found(matcher, text, work, whole, starts, base),
+        Pass::Each | Pass::Scan => {
+            judge_zones(
+                matcher,
+                zones,
+                text,
+                work,
+                whole,
+                matches!(pass, Pass::Scan),
+            );
+        }
+    }
+    for (l, f) in work.lines.iter().zip(work.fates.iter_mut()) {
+        if l.long {
+            *f = Fate::Long;
+        }
+    }
+    finish(matcher, zones, max_removed, text, work, whole)
+}
+
+/// [`Pass::Found`]: only the lines at `starts` (less `base`) are judged, each in its position.
+fn judge_found(
+    matcher: &Matcher,
+    text: &[u8],
+    work: &mut DocWork,
+    whole: bool,
+    starts: &[usize],
+    base: usize,
+) {
+    let n = work.lines.len();
+    let mut k = 0;
+    for &s in starts {
+        let s = s - base;
+        while k < n && work.lines[k].start < s {
+            k += 1;
+        }
+        if k == n {
+            break;
+        }
+        debug_assert_eq!(work.lines[k].start, s, "a found line starts a line");
+        // Lines between the zones are outside every zone in their own position too.
+        if whole {
+            work.scratch.set_position(k, n - 1 - k);
+        } else {
+            work.scratch.clear_position();
+        }
+        judge_line(matcher, text, work, k);
+    }
+    work.scratch.clear_position();
+}
+
+/// [`Pass::Each`] and [`Pass::Scan`]: the zones line by line, the lines between them alone or
+/// as one chunk.
+fn judge_zones(
+    matcher: &Matcher,
+    zones: Zones,
+    text: &[u8],
+    work: &mut DocWork,
+    whole: bool,
+    scan: bool,
+) {
+    let n = work.lines.len();
     let (head, tail) = if whole {
         (zones.head, zones.tail)
     } else {
@@ -361,11 +443,17 @@ pub(crate) fn judge(
             judge_line(matcher, text, work, i);
         }
     }
-    for (l, f) in work.lines.iter().zip(work.fates.iter_mut()) {
-        if l.long {
-            *f = Fate::Long;
-        }
-    }
+}
+
+/// The document steps after the line verdicts (module docs, steps 2 to 6).
+fn finish(
+    matcher: &Matcher,
+    zones: Zones,
+    max_removed: Option<f64>,
+    text: &[u8],
+    work: &mut DocWork,
+    whole: bool,
+) -> Outcome {
     if whole && zones.any {
         let rules = matcher.rules();
         pair_footnotes(rules, text, work);
@@ -1105,7 +1193,7 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
             &buf,
             &mut self.work,
             true,
-            true,
+            Pass::Scan,
         );
         write_doc(&buf, &self.work, &outcome, f.config().output, self.out)?;
         report(&buf, &self.work, &outcome, self.at, 0, self.obs)?;
@@ -1132,16 +1220,17 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
 mod tests {
     use super::*;
 
-    /// Judges `text` as one whole document, its lines scanned (`scan`) or each judged alone.
-    fn fates(m: &Matcher, text: &[u8], scan: bool) -> (Vec<Fate>, Outcome) {
+    /// Judges `text` as one whole document, its lines found by `pass`.
+    fn fates(m: &Matcher, text: &[u8], pass: Pass<'_>) -> (Vec<Fate>, Outcome) {
         let mut work = DocWork::default();
         split_lines(text, &[], &mut work.lines);
-        let out = judge(m, m.zones(), None, text, &mut work, true, scan);
+        let out = judge(m, m.zones(), None, text, &mut work, true, pass);
         (work.fates, out)
     }
 
-    #[test]
-    fn zone_lines_found_by_one_pass_are_judged_as_every_line_would_be() {
+    /// The pack matcher and documents of 3 to 45 story lines with chaff spread through them
+    /// (zones included), with `\n` and `\r\n` ends, terminated or not.
+    fn pack_and_documents() -> (Matcher, Vec<String>) {
         let mut cats = Vec::new();
         let specs = crate::packs::builtin_specs(None, &mut cats).unwrap();
         let m = Matcher::new(&specs).unwrap();
@@ -1160,7 +1249,7 @@ mod tests {
             "",
             " ",
         ];
-        let mut checked = 0;
+        let mut docs = Vec::new();
         for (n, step) in [(3, 1), (12, 5), (45, 7), (45, 2)] {
             let mut lines: Vec<&str> = story[..n].iter().map(String::as_str).collect();
             for (k, c) in chaff.iter().enumerate() {
@@ -1173,15 +1262,67 @@ mod tests {
                     if last {
                         text.push_str(end);
                     }
-                    let (a, oa) = fates(&m, text.as_bytes(), true);
-                    let (b, ob) = fates(&m, text.as_bytes(), false);
-                    assert_eq!(a, b, "{n} lines, step {step}, {end:?}, terminated {last}");
-                    assert_eq!(oa, ob);
-                    assert!(a.iter().filter(|f| **f != Fate::Keep).count() >= 5);
-                    checked += 1;
+                    docs.push(text);
                 }
             }
         }
-        assert_eq!(checked, 16);
+        (m, docs)
+    }
+
+    #[test]
+    fn zone_lines_found_by_one_pass_are_judged_as_every_line_would_be() {
+        let (m, docs) = pack_and_documents();
+        for text in &docs {
+            let (a, oa) = fates(&m, text.as_bytes(), Pass::Scan);
+            let (b, ob) = fates(&m, text.as_bytes(), Pass::Each);
+            assert_eq!(a, b, "{text:?}");
+            assert_eq!(oa, ob);
+            assert!(a.iter().filter(|f| **f != Fate::Keep).count() >= 5);
+        }
+        assert_eq!(docs.len(), 16);
+    }
+
+    #[test]
+    fn lines_found_by_one_pass_over_a_batch_are_judged_as_every_line_would_be() {
+        let (m, mut docs) = pack_and_documents();
+        // Documents that end in chaff without a final newline (the batch adds one), an empty
+        // one, and one of a blank line.
+        docs.push("Story line one.\nAdvertisement".into());
+        docs.push(String::new());
+        docs.push("\n".into());
+        docs.push("READ MORE: Ferry fares to rise in spring".into());
+        let mut batch = Vec::new();
+        let mut bases = Vec::new();
+        for d in &docs {
+            bases.push(batch.len());
+            batch.extend_from_slice(d.as_bytes());
+            if !d.is_empty() && !d.ends_with('\n') {
+                batch.push(b'\n');
+            }
+        }
+        let mut starts = Vec::new();
+        let mut scratch = Scratch::default();
+        assert!(m.candidate_lines(&batch, &mut scratch, |ls| starts.push(ls)));
+        let mut from = 0;
+        let mut changed = 0;
+        for (d, &base) in docs.iter().zip(&bases) {
+            let end = base + d.len();
+            let to = from + starts[from..].partition_point(|&s| s < end);
+            let found = Pass::Found {
+                starts: &starts[from..to],
+                base,
+            };
+            let (a, oa) = fates(&m, d.as_bytes(), found);
+            let (b, ob) = fates(&m, d.as_bytes(), Pass::Each);
+            assert_eq!(a, b, "{d:?}");
+            assert_eq!(oa, ob);
+            changed += usize::from(oa.changed);
+            from = to;
+        }
+        assert_eq!(
+            changed,
+            docs.len() - 2,
+            "all but the empty and blank documents change"
+        );
     }
 }

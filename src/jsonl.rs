@@ -12,6 +12,13 @@
 //! Records are framed with a cap on their size (`max_record`): a longer record is passed
 //! through unchecked and counted, so memory stays bounded whatever the input.
 //!
+//! Records are judged in batches of about 256 KiB of decoded fields (or 1 MiB of records, or
+//! 4,096 records). The fields of a batch are laid end to end and the matcher makes one pass over
+//! them all; each record is then judged as its own document from the lines that pass found, and
+//! the batch is written in order. A pass over each record's few KiB alone cost more per byte
+//! than one over 256 KiB (BENCHMARKS.md, Round 7). The output is block-buffered in chunks of the
+//! same size anyway, so a batch holds nothing back that the writer would have sent sooner.
+//!
 //! Each record's field is one *document* ([`crate::document`]): zones, cuts, footnote pairing
 //! and the removal cap apply within it, and its site (for `site=` rules) is the host of the
 //! record's `url` field (or of the field named by [`JsonlConfig::site_field`]; without one,
@@ -19,7 +26,7 @@
 
 use std::io::{self, BufRead, Write};
 
-use crate::document::{self, DEFAULT_MAX_DOC, DocWork, Fate, Line, Zones};
+use crate::document::{self, DEFAULT_MAX_DOC, DocWork, Fate, Line, Pass, Zones};
 use crate::filter::{Cursor, RunError};
 use crate::matcher::Matcher;
 use crate::report::{DocEvent, DocKind, Observer, RecordCounts};
@@ -69,8 +76,21 @@ impl Default for JsonlConfig {
     }
 }
 
+/// Fields are judged in batches: a batch is judged and written once its decoded fields hold
+/// this many bytes, ...
+const BATCH_TEXT: usize = 256 << 10;
+/// ... or its records this many bytes, ...
+const BATCH_BYTES: usize = 1 << 20;
+/// ... or it holds this many records (or the input ends, or a record over the cap or a bad
+/// record stops it).
+const BATCH_RECORDS: usize = 4096;
+
 /// Cleans JSON Lines from `input` into `out`, reporting removals to `obs` (with record numbers)
 /// and record counts to `counts`.
+///
+/// Records are read and judged in batches (see the module docs). A record that stops the run
+/// (a bad one under [`BadRecordPolicy::Fail`]) or a read error is reported after every record
+/// before it has been written.
 ///
 /// ```
 /// use dechaff::jsonl::{run_jsonl, JsonlConfig};
@@ -93,94 +113,277 @@ pub fn run_jsonl<R: BufRead, W: Write + ?Sized, O: Observer + ?Sized>(
     obs: &mut O,
     counts: &mut RecordCounts,
 ) -> Result<(), RunError> {
-    let mut record: Vec<u8> = Vec::new();
-    let mut work = Work {
+    let mut b = Batch {
         zones: matcher.zones(),
-        ..Work::default()
+        ..Batch::default()
     };
     let mut n = 0u64;
     loop {
-        record.clear();
-        let complete =
-            read_record(&mut input, &mut record, config.max_record, out).map_err(|e| match e {
-                ReadErr::Read(e) => RunError::Read(e),
-                ReadErr::Write(e) => RunError::Write(e),
-            })?;
-        let Some(complete) = complete else {
-            return Ok(());
+        if b.text.len() >= BATCH_TEXT
+            || b.recs.len() >= BATCH_BYTES
+            || b.entries.len() >= BATCH_RECORDS
+        {
+            b.flush(matcher, config, out, obs, counts)?;
+        }
+        let start = b.recs.len();
+        let read = read_record(&mut input, &mut b.recs, start, config.max_record);
+        let Some(complete) = (match read {
+            Ok(r) => r,
+            Err(e) => {
+                // What was read before the error is written: the whole records before it.
+                b.recs.truncate(start);
+                b.flush(matcher, config, out, obs, counts)?;
+                return Err(RunError::Read(e));
+            }
+        }) else {
+            return b.flush(matcher, config, out, obs, counts);
         };
         n += 1;
         counts.records += 1;
         if !complete {
-            // Over the cap: the head was written through; the rest streams after it.
+            // Over the cap: the records before it go first, then its head, then its rest.
             counts.too_long += 1;
+            let head = b.recs.split_off(start);
+            b.flush(matcher, config, out, obs, counts)?;
+            out.write_all(&head).map_err(RunError::Write)?;
             pass_rest(&mut input, out).map_err(|e| match e {
                 ReadErr::Read(e) => RunError::Read(e),
                 ReadErr::Write(e) => RunError::Write(e),
             })?;
             continue;
         }
-        let (body, term) = split_terminator(&record);
+        let (body, _) = split_terminator(&b.recs[start..]);
         if body.iter().all(u8::is_ascii_whitespace) {
-            out.write_all(&record).map_err(RunError::Write)?;
+            b.keep(n, start);
             continue;
         }
         if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
             counts.bad += 1;
             match config.on_bad_record {
                 BadRecordPolicy::Fail => {
+                    b.recs.truncate(start);
+                    b.flush(matcher, config, out, obs, counts)?;
                     return Err(RunError::BadRecord {
                         record: n,
                         message: format!("not valid JSON: {e}"),
                     });
                 }
-                BadRecordPolicy::Pass => out.write_all(&record).map_err(RunError::Write)?,
-                BadRecordPolicy::Skip => {}
+                BadRecordPolicy::Pass => b.keep(n, start),
+                BadRecordPolicy::Skip => b.recs.truncate(start),
             }
             continue;
         }
         let Some((vs, ve)) = find_string_field(body, &config.field) else {
             counts.missing_field += 1;
-            out.write_all(&record).map_err(RunError::Write)?;
+            b.keep(n, start);
             continue;
         };
-        if work.zones.sites {
-            // Only `site=` rules read the site: without them, no field lookup per record.
-            let site = find_string_field(body, &config.site_field).and_then(|(a, b)| {
-                work.site_raw.clear();
-                decode(&body[a..b], &mut work.site_raw);
-                crate::rules::url_host(&String::from_utf8_lossy(&work.site_raw))
-            });
-            work.doc
-                .scratch
-                .set_site(site.as_deref().or(config.site.as_deref()));
-        }
-        let (changed, flagged) = clean_value(matcher, config, &body[vs..ve], n, obs, &mut work)
-            .map_err(RunError::Write)?;
-        counts.flagged += u64::from(flagged);
-        if changed {
-            counts.changed += 1;
-            out.write_all(&body[..vs]).map_err(RunError::Write)?;
-            out.write_all(&work.value).map_err(RunError::Write)?;
-            out.write_all(&body[ve..]).map_err(RunError::Write)?;
-            out.write_all(term).map_err(RunError::Write)?;
+        // Only `site=` rules read the site: without them, no field lookup per record.
+        let site = if b.zones.sites {
+            find_string_field(body, &config.site_field).and_then(|(a, e)| {
+                b.site_raw.clear();
+                decode(&body[a..e], &mut b.site_raw);
+                crate::rules::url_host(&String::from_utf8_lossy(&b.site_raw))
+            })
         } else {
-            out.write_all(&record).map_err(RunError::Write)?;
-        }
+            None
+        };
+        b.add_field(n, start, (vs, ve), site);
     }
 }
 
-/// Reusable buffers for one record.
+/// Records read ahead and not yet written, with their fields decoded end to end.
 #[derive(Default)]
-struct Work {
+struct Batch {
     zones: Zones,
     doc: DocWork,
+    /// The records, back to back, each with its terminator.
+    recs: Vec<u8>,
+    entries: Vec<Entry>,
+    /// The decoded fields, back to back. A field that does not end in `\n` is followed by one,
+    /// so that every field starts a line.
+    text: Vec<u8>,
+    /// The fields' lines, in offsets from the start of their field's text.
+    lines: Vec<Line>,
+    /// Per line: raw start, raw end of its content, raw start of the next line (offsets into
+    /// the field's raw value).
+    segs: Vec<(usize, usize, usize)>,
+    /// Starts (in `text`) of the lines where the batch's one pass found something.
+    cands: Vec<usize>,
     /// The decoded site field of the current record.
     site_raw: Vec<u8>,
-    /// Per line of the value: raw start, raw end of its content, raw start of the next line.
-    segs: Vec<(usize, usize, usize)>,
-    text: Vec<u8>,
+    /// The new raw value of the record being written.
     value: Vec<u8>,
+}
+
+/// One record of a batch.
+struct Entry {
+    /// Its number in the input, from 1.
+    record: u64,
+    /// Its bytes in `Batch::recs`.
+    rec: (usize, usize),
+    /// The field to clean; `None`: the record is written as it is.
+    field: Option<Field>,
+}
+
+/// The field of a record in a batch.
+struct Field {
+    /// The raw value (inside its quotes), in offsets into the record.
+    raw: (usize, usize),
+    /// Its decoded text in `Batch::text` (without the `\n` added after it).
+    text: (usize, usize),
+    /// Its lines in `Batch::lines` and `Batch::segs`.
+    lines: (usize, usize),
+    /// Its lines are `\n`-split as text mode frames them, so a pass can find them.
+    scan: bool,
+    /// The record's site, for `site=` rules.
+    site: Option<String>,
+}
+
+impl Batch {
+    /// Adds the record at `recs[start..]` to be written as it is.
+    fn keep(&mut self, record: u64, start: usize) {
+        self.entries.push(Entry {
+            record,
+            rec: (start, self.recs.len()),
+            field: None,
+        });
+    }
+
+    /// Adds the record at `recs[start..]` with its field at `raw` (in the record's offsets):
+    /// splits the raw value at its `\n` escapes into the lines of a document, each decoded
+    /// only to be matched, and puts them at the end of `text`.
+    fn add_field(&mut self, record: u64, start: usize, raw: (usize, usize), site: Option<String>) {
+        let value = &self.recs[start + raw.0..start + raw.1];
+        let text = &mut self.text;
+        let base = text.len();
+        let first = self.lines.len();
+        let mut at = 0;
+        // A `\u000a` escape puts a `\n` inside a line: then `\n` does not split the text into
+        // its lines, and a pass cannot find them.
+        let mut inner_newline = false;
+        // Lines as text mode frames them: after a final `\n` there is no further (empty) line.
+        while at < value.len() {
+            let (seg_end, next) = match find_newline_escape(value, at) {
+                Some(i) => (i, i + 2),
+                None => (value.len(), value.len() + 1),
+            };
+            let ls = text.len();
+            inner_newline |= decode(&value[at..seg_end], text);
+            let content_end = text.len() - usize::from(text[ls..].last() == Some(&b'\r'));
+            if next <= value.len() {
+                text.push(b'\n');
+            }
+            self.lines.push(Line {
+                start: ls - base,
+                content_end: content_end - base,
+                end: text.len() - base,
+                long: false,
+            });
+            self.segs.push((at, seg_end, next));
+            at = next;
+        }
+        let own = &text[base..];
+        // Nor when an unterminated last line ends in `\r`, which this framing leaves out of the
+        // line's content and a pass would not.
+        let scan = !inner_newline && (own.last() == Some(&b'\n') || !own.ends_with(b"\r"));
+        let end = text.len();
+        if end > base && text[end - 1] != b'\n' {
+            text.push(b'\n');
+        }
+        self.entries.push(Entry {
+            record,
+            rec: (start, self.recs.len()),
+            field: Some(Field {
+                raw,
+                text: (base, end),
+                lines: (first, self.lines.len()),
+                scan,
+                site,
+            }),
+        });
+    }
+
+    /// Judges and writes every record of the batch, in order, and empties it.
+    fn flush<W: Write + ?Sized, O: Observer + ?Sized>(
+        &mut self,
+        matcher: &Matcher,
+        config: &JsonlConfig,
+        out: &mut W,
+        obs: &mut O,
+        counts: &mut RecordCounts,
+    ) -> Result<(), RunError> {
+        let Batch {
+            zones,
+            doc,
+            recs,
+            entries,
+            text,
+            lines,
+            segs,
+            cands,
+            value,
+            ..
+        } = self;
+        cands.clear();
+        let found = entries
+            .iter()
+            .any(|e| e.field.as_ref().is_some_and(|f| f.scan))
+            && matcher.candidate_lines(text, &mut doc.scratch, |ls| cands.push(ls));
+        let mut from = 0;
+        for e in entries.iter() {
+            let rec = &recs[e.rec.0..e.rec.1];
+            let Some(f) = &e.field else {
+                out.write_all(rec).map_err(RunError::Write)?;
+                continue;
+            };
+            if zones.sites {
+                doc.scratch
+                    .set_site(f.site.as_deref().or(config.site.as_deref()));
+            }
+            let (t0, t1) = f.text;
+            let to = from + cands[from..].partition_point(|&s| s < t1);
+            let pass = match (f.scan, found) {
+                (false, _) => Pass::Each,
+                (true, false) => Pass::Scan,
+                (true, true) => Pass::Found {
+                    starts: &cands[from..to],
+                    base: t0,
+                },
+            };
+            from = to;
+            doc.lines.clear();
+            doc.lines.extend_from_slice(&lines[f.lines.0..f.lines.1]);
+            let changed = clean_field(
+                matcher,
+                config,
+                *zones,
+                &text[t0..t1],
+                pass,
+                (&rec[f.raw.0..f.raw.1], &segs[f.lines.0..f.lines.1]),
+                e.record,
+                obs,
+                doc,
+                value,
+            )
+            .map_err(RunError::Write)?;
+            counts.flagged += u64::from(changed == Some(false));
+            if changed == Some(true) {
+                counts.changed += 1;
+                out.write_all(&rec[..f.raw.0]).map_err(RunError::Write)?;
+                out.write_all(value).map_err(RunError::Write)?;
+                out.write_all(&rec[f.raw.1..]).map_err(RunError::Write)?;
+            } else {
+                out.write_all(rec).map_err(RunError::Write)?;
+            }
+        }
+        recs.clear();
+        entries.clear();
+        text.clear();
+        lines.clear();
+        segs.clear();
+        Ok(())
+    }
 }
 
 enum ReadErr {
@@ -191,7 +394,7 @@ enum ReadErr {
 /// How many buffered bytes there are up to and including the next `\n` (or all of them, then
 /// `false`); 0 at the end of input. The bytes are then `input.fill_buf()`, which does not read
 /// again while its buffer holds data.
-fn next_piece<R: BufRead>(input: &mut R) -> Result<(usize, bool), ReadErr> {
+fn next_piece<R: BufRead>(input: &mut R) -> io::Result<(usize, bool)> {
     loop {
         match input.fill_buf() {
             Ok(avail) => {
@@ -201,30 +404,29 @@ fn next_piece<R: BufRead>(input: &mut R) -> Result<(usize, bool), ReadErr> {
                 });
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(ReadErr::Read(e)),
+            Err(e) => return Err(e),
         }
     }
 }
 
-/// Reads one record (through its `\n`) into `buf`. `Ok(None)` at the end of input; `Ok(false)`
-/// when the record is longer than `cap`: then `buf`'s bytes were already written to `out`.
-fn read_record<R: BufRead, W: Write + ?Sized>(
+/// Reads one record (through its `\n`) onto the end of `buf`, where it starts at `start`.
+/// `Ok(None)` at the end of input; `Ok(false)` when the record is longer than `cap`: then
+/// `buf[start..]` holds its head and the rest is still to be read.
+fn read_record<R: BufRead>(
     input: &mut R,
     buf: &mut Vec<u8>,
+    start: usize,
     cap: usize,
-    out: &mut W,
-) -> Result<Option<bool>, ReadErr> {
+) -> io::Result<Option<bool>> {
     loop {
         let (n, done) = next_piece(input)?;
         if n == 0 {
-            return Ok(if buf.is_empty() { None } else { Some(true) });
+            return Ok((buf.len() > start).then_some(true));
         }
-        if buf.len() + n > cap {
-            out.write_all(buf).map_err(ReadErr::Write)?;
-            buf.clear();
+        if buf.len() - start + n > cap {
             return Ok(Some(false));
         }
-        buf.extend_from_slice(&input.fill_buf().map_err(ReadErr::Read)?[..n]);
+        buf.extend_from_slice(&input.fill_buf()?[..n]);
         input.consume(n);
         if done {
             return Ok(Some(true));
@@ -235,7 +437,7 @@ fn read_record<R: BufRead, W: Write + ?Sized>(
 /// Streams the rest of an over-long record to `out`.
 fn pass_rest<R: BufRead, W: Write + ?Sized>(input: &mut R, out: &mut W) -> Result<(), ReadErr> {
     loop {
-        let (n, done) = next_piece(input)?;
+        let (n, done) = next_piece(input).map_err(ReadErr::Read)?;
         if n == 0 {
             return Ok(());
         }
@@ -259,106 +461,69 @@ fn split_terminator(rec: &[u8]) -> (&[u8], &[u8]) {
     rec.split_at(end)
 }
 
-/// Splits the raw string value at its `\n` escapes into the document's lines (each decoded
-/// only to be matched), judges the document, and builds the new raw value in `work.value`:
-/// kept lines keep their raw bytes, dropped ones go with their `\n` escape, changed ones are
-/// re-encoded. Returns whether anything changed and whether the cap flagged the record.
-fn clean_value<O: Observer + ?Sized>(
+/// Judges one field's document (`text`, its lines in `doc.lines`, found by `pass`) and builds
+/// its new raw value in `value` from the old one and its line segments (`raw`): kept lines keep
+/// their raw bytes, dropped ones go with their `\n` escape, changed ones are re-encoded.
+/// Returns `Some(true)` when the record changed, `Some(false)` when the cap flagged it, and
+/// `None` when there was nothing to remove.
+#[allow(clippy::too_many_arguments)]
+fn clean_field<O: Observer + ?Sized>(
     matcher: &Matcher,
     config: &JsonlConfig,
-    raw: &[u8],
+    zones: Zones,
+    text: &[u8],
+    pass: Pass<'_>,
+    (raw, segs): (&[u8], &[(usize, usize, usize)]),
     record: u64,
     obs: &mut O,
-    work: &mut Work,
-) -> io::Result<(bool, bool)> {
-    work.value.clear();
-    work.segs.clear();
-    work.text.clear();
-    work.doc.lines.clear();
-    let mut at = 0;
-    // A `\u000a` escape puts a `\n` inside a line: then `\n` does not split the text into its
-    // lines, and they cannot be scanned as one chunk.
-    let mut inner_newline = false;
-    // Lines as text mode frames them: after a final `\n` there is no further (empty) line.
-    while at < raw.len() {
-        let (seg_end, next) = match find_newline_escape(raw, at) {
-            Some(i) => (i, i + 2),
-            None => (raw.len(), raw.len() + 1),
-        };
-        let start = work.text.len();
-        inner_newline |= decode(&raw[at..seg_end], &mut work.text);
-        let content_end = work.text.len() - usize::from(work.text.last() == Some(&b'\r'));
-        if next <= raw.len() {
-            work.text.push(b'\n');
-        }
-        work.doc.lines.push(Line {
-            start,
-            content_end,
-            end: work.text.len(),
-            long: false,
-        });
-        work.segs.push((at, seg_end, next));
-        at = next;
-    }
-    let whole = work.text.len() <= config.max_doc;
-    if !whole && (work.zones.any || config.max_removed.is_some()) {
+    doc: &mut DocWork,
+    value: &mut Vec<u8>,
+) -> io::Result<Option<bool>> {
+    value.clear();
+    let whole = text.len() <= config.max_doc;
+    if !whole && (zones.any || config.max_removed.is_some()) {
         obs.document(&DocEvent {
             kind: DocKind::Oversize,
             record,
             line_no: 1,
             offset: 0,
-            lines: work.doc.lines.len() as u64,
-            bytes: work.text.len() as u64,
+            lines: doc.lines.len() as u64,
+            bytes: text.len() as u64,
             removed_lines: 0,
             removed_bytes: 0,
         })?;
     }
-    // Nor when an unterminated last line ends in `\r`, which this framing leaves out of the
-    // line's content and a scan would not.
-    let scan = !inner_newline && (work.text.last() == Some(&b'\n') || !work.text.ends_with(b"\r"));
-    let outcome = document::judge(
-        matcher,
-        work.zones,
-        config.max_removed,
-        &work.text,
-        &mut work.doc,
-        whole,
-        scan,
-    );
-    document::report(
-        &work.text,
-        &work.doc,
-        &outcome,
-        Cursor::default(),
-        record,
-        obs,
-    )?;
-    if !outcome.changed {
-        return Ok((false, outcome.flagged));
+    let outcome = document::judge(matcher, zones, config.max_removed, text, doc, whole, pass);
+    document::report(text, doc, &outcome, Cursor::default(), record, obs)?;
+    if outcome.flagged {
+        return Ok(Some(false));
     }
-    let mut copied = 0; // raw bytes before this are already settled in `work.value`
-    for (i, &(at, seg_end, next)) in work.segs.iter().enumerate() {
-        let line = work.doc.lines[i];
-        match work.doc.fates[i] {
+    if !outcome.changed {
+        return Ok(None);
+    }
+    let mut copied = 0; // raw bytes before this are already settled in `value`
+    for (i, &(at, seg_end, next)) in segs.iter().enumerate() {
+        let line = doc.lines[i];
+        match doc.fates[i] {
             Fate::Keep | Fate::Long => {}
             Fate::Drop(_) | Fate::Cut(_) => {
-                work.value.extend_from_slice(&raw[copied..at]);
+                value.extend_from_slice(&raw[copied..at]);
                 copied = next.min(raw.len());
             }
             Fate::Change { text: (s, e), .. } => {
-                work.value.extend_from_slice(&raw[copied..at]);
+                value.extend_from_slice(&raw[copied..at]);
                 let seg = &raw[at..seg_end];
                 let ascii_style = seg.is_ascii() && seg.windows(2).any(|w| w == b"\\u");
-                encode(&work.doc.arena[s..e], ascii_style, &mut work.value);
+                encode(&doc.arena[s..e], ascii_style, value);
                 if line.content_end < line.end - usize::from(next <= raw.len()) {
-                    work.value.extend_from_slice(b"\\r");
+                    value.extend_from_slice(b"\\r");
                 }
                 copied = seg_end;
             }
         }
     }
-    work.value.extend_from_slice(&raw[copied.min(raw.len())..]);
-    Ok((true, false))
+    value.extend_from_slice(&raw[copied.min(raw.len())..]);
+    Ok(Some(true))
 }
 
 /// The position of the next `\n` escape at or after `from`, skipping other escapes.

@@ -548,3 +548,87 @@ fn jsonl_changed_lines_keep_bytes_that_are_not_utf8_and_lone_surrogates() {
     let kinds: Vec<EventKind> = log.0.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [EventKind::Changed, EventKind::Dropped]);
 }
+
+/// JSON Lines are judged in batches whose fields are walked in one pass. Over a few thousand
+/// records of every kind (cleaned, flagged by the cap, without the field, blank, bad and passed
+/// through, over the record cap, with a `\u000a` escape or a final `\r` that keep them out of
+/// the pass), many batches in all, the output, the events and the counts equal those of the
+/// same records each run alone.
+#[test]
+fn jsonl_batches_give_what_each_record_alone_gives() {
+    let config = JsonlConfig {
+        on_bad_record: dechaff::jsonl::BadRecordPolicy::Pass,
+        max_record: 8 << 10,
+        max_removed: Some(0.5),
+        ..JsonlConfig::default()
+    };
+    let story = "The harbour board met on Tuesday and agreed to dredge the channel again.";
+    let mut records = Vec::new();
+    for i in 0..6_000 {
+        let body = (0..(i % 11)).map(|_| story).collect::<Vec<_>>().join("\\n");
+        let rec = match i % 9 {
+            0 => format!(
+                r#"{{"id": {i}, "url": "https://www.rt.com/news/{i}", "text": "Forces of Daesh* left.\nREAD MORE: Dredging {i}\n{body}\nAdvertisement\n*Daesh is a terrorist group banned in Russia"}}"#
+            ),
+            1 => format!(r#"{{"id": {i}, "body": "{body}"}}"#),
+            2 => "   ".to_string(),
+            3 => format!(r#"{{"id": {i}, "text": "{body}"#),
+            4 => format!(
+                r#"{{"text": "Advertisement\u000aREAD MORE: x\n{body}\nShare this article"}}"#
+            ),
+            5 => format!(r#"{{"text": "{body}\nAdvertisement\n\r"}}"#),
+            // A bare "READ MORE:" is chaff (and cuts what follows) only in the last 12 lines.
+            6 => format!(
+                r#"{{"text": "Advertisement\nREAD MORE:\n{}{story}"}}"#,
+                format!("{story}\\n").repeat(12 + i % 3)
+            ),
+            7 if i % 100 == 7 => format!(r#"{{"text": "{}"}}"#, story.repeat(120)),
+            _ => format!(
+                r#"{{"id": {i}, "text": "{body}\nREAD MORE: Fares {i}\nREAD MORE:\nFares rise\n"}}"#
+            ),
+        };
+        records.push(rec + if i % 4 == 0 { "\r\n" } else { "\n" });
+    }
+    let input: String = records.concat();
+    assert!(input.len() > 2 << 20, "several batches");
+    let (mut out, mut log, mut counts) = (Vec::new(), Log::default(), RecordCounts::default());
+    run_jsonl(
+        matcher(),
+        &config,
+        input.as_bytes(),
+        &mut out,
+        &mut log,
+        &mut counts,
+    )
+    .unwrap();
+    let (mut want, mut want_log, mut want_counts) =
+        (Vec::new(), Log::default(), RecordCounts::default());
+    for (i, rec) in records.iter().enumerate() {
+        let mut one = Log::default();
+        let mut c = RecordCounts::default();
+        run_jsonl(
+            matcher(),
+            &config,
+            rec.as_bytes(),
+            &mut want,
+            &mut one,
+            &mut c,
+        )
+        .unwrap();
+        want_log.0.extend(one.0.into_iter().map(|mut e| {
+            e.record = i as u64 + 1;
+            e
+        }));
+        want_counts.records += c.records;
+        want_counts.changed += c.changed;
+        want_counts.missing_field += c.missing_field;
+        want_counts.bad += c.bad;
+        want_counts.too_long += c.too_long;
+        want_counts.flagged += c.flagged;
+    }
+    assert!(out == want, "outputs differ");
+    assert_eq!(log, want_log);
+    assert_eq!(counts, want_counts);
+    assert!(counts.changed > 2_000 && counts.flagged > 300 && counts.too_long >= 5);
+    assert!(counts.bad > 600 && counts.missing_field > 600);
+}
