@@ -69,6 +69,13 @@
 //! Lines record is capped by its own limit; a field longer than `max_doc` is likewise judged
 //! by line rules only.
 //!
+//! With `-z` and `--doc-sep`, documents are also held in a batch until about 256 KiB of them
+//! (or 4,096) have been read, the bytes between them with them; then the matcher makes one pass
+//! over the whole batch and each document is judged from the lines it found,
+//! and written, in order. A pass over each document of a few KiB alone cost more per byte
+//! (BENCHMARKS.md, Round 7). A document over the cap, the end of input and a read error judge
+//! and write the batch first, so output order and "nothing read is lost" hold as before.
+//!
 //! # Threads
 //!
 //! With document rules active, `-j N` keeps its meaning only where documents are large: a file
@@ -940,6 +947,7 @@ impl Filter<'_> {
             },
             buf: Vec::new(),
             long_starts: Vec::new(),
+            batch: Batch::default(),
             over: false,
             in_long: false,
             last_nl: true,
@@ -982,8 +990,45 @@ impl Filter<'_> {
             }
         }
         d.end_doc().map_err(RunError::Write)?;
+        d.flush_batch().map_err(RunError::Write)?;
         Ok(None)
     }
+}
+
+/// Documents of `-z` and `--doc-sep` input are judged in batches: once the documents read hold
+/// this many bytes (or [`BATCH_DOCS`] documents), they are judged from one pass of the matcher
+/// over all of them, as JSON Lines records are ([`crate::jsonl`]); a pass over each document
+/// of a few KiB alone cost more per byte.
+const BATCH_BYTES: usize = 256 << 10;
+/// See [`BATCH_BYTES`].
+const BATCH_DOCS: usize = 4096;
+
+/// Documents read and not yet judged, and the bytes between them, in input order.
+#[derive(Default)]
+struct Batch {
+    /// The documents end to end. One that does not end in `\n` is followed by one, so that
+    /// every document starts a line of the pass.
+    text: Vec<u8>,
+    /// The bytes between documents (NULs, separator lines).
+    gaps: Vec<u8>,
+    items: Vec<Item>,
+    /// The documents' long line starts, relative to each document.
+    longs: Vec<usize>,
+    /// Starts (in `text`) of the lines where the pass found something.
+    cands: Vec<usize>,
+}
+
+/// One entry of a [`Batch`].
+enum Item {
+    /// A document: its bytes in `text`, its long line starts in `longs`, and the line number
+    /// and byte offset of its first line.
+    Doc {
+        text: (usize, usize),
+        longs: (usize, usize),
+        at: Cursor,
+    },
+    /// Bytes between documents, in `gaps`.
+    Gap((usize, usize)),
 }
 
 /// The text document driver's state for one input.
@@ -999,6 +1044,8 @@ struct Docs<'f, 'm, W: ?Sized, O: ?Sized> {
     buf: Vec<u8>,
     /// Offsets in `buf` where long lines (or their continuations after a NUL) start.
     long_starts: Vec<usize>,
+    /// With `-z` or `--doc-sep`: the documents read and not yet judged (see [`Batch`]).
+    batch: Batch,
     /// The current document went over the cap: it streams through the line path.
     over: bool,
     /// A long line is being read.
@@ -1077,6 +1124,7 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
 
     /// Reading failed inside a document: what is buffered goes through the line path.
     fn flush_unfinished(&mut self) -> io::Result<()> {
+        self.flush_batch()?;
         if self.over {
             return Ok(());
         }
@@ -1085,6 +1133,8 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
 
     /// The document is over the cap: report it, then pass what is buffered to the line path.
     fn go_over(&mut self) -> io::Result<()> {
+        // The documents before this one go first.
+        self.flush_batch()?;
         self.obs.document(&DocEvent {
             kind: DocKind::Oversize,
             record: 0,
@@ -1183,6 +1233,9 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
         if self.buf.is_empty() {
             return Ok(());
         }
+        if self.config.boundary != Boundary::File {
+            return self.queue_doc();
+        }
         let buf = std::mem::take(&mut self.buf);
         split_lines(&buf, &self.long_starts, &mut self.work.lines);
         let f = self.filter;
@@ -1205,9 +1258,109 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
         Ok(())
     }
 
+    /// Puts the current (buffered, non-empty) document into the batch, and judges the batch
+    /// once it is full.
+    fn queue_doc(&mut self) -> io::Result<()> {
+        let b = &mut self.batch;
+        let t0 = b.text.len();
+        b.text.extend_from_slice(&self.buf);
+        let t1 = b.text.len();
+        if b.text[t1 - 1] != b'\n' {
+            b.text.push(b'\n');
+        }
+        let l0 = b.longs.len();
+        b.longs.extend_from_slice(&self.long_starts);
+        b.items.push(Item::Doc {
+            text: (t0, t1),
+            longs: (l0, b.longs.len()),
+            at: self.at,
+        });
+        let lines =
+            memchr_iter(b'\n', &self.buf).count() + usize::from(self.buf.last() != Some(&b'\n'));
+        self.at.line += lines as u64;
+        self.at.byte += self.buf.len() as u64;
+        self.buf.clear();
+        self.long_starts.clear();
+        if self.batch.text.len() >= BATCH_BYTES || self.batch.items.len() >= BATCH_DOCS {
+            self.flush_batch()?;
+        }
+        Ok(())
+    }
+
+    /// Judges and writes the batch's documents, and writes the bytes between them, in order.
+    fn flush_batch(&mut self) -> io::Result<()> {
+        let Batch {
+            text,
+            gaps,
+            items,
+            longs,
+            cands,
+        } = &mut self.batch;
+        if items.is_empty() {
+            return Ok(());
+        }
+        let f = self.filter;
+        let mode = f.config().output;
+        cands.clear();
+        let found = f
+            .matcher()
+            .candidate_lines(text, &mut self.work.scratch, |ls| cands.push(ls));
+        let mut from = 0;
+        for item in items.iter() {
+            let (t0, t1, l, at) = match *item {
+                Item::Gap((g0, g1)) => {
+                    if mode == OutputMode::Kept {
+                        self.out.write_all(&gaps[g0..g1])?;
+                    }
+                    continue;
+                }
+                Item::Doc {
+                    text: (t0, t1),
+                    longs: l,
+                    at,
+                } => (t0, t1, l, at),
+            };
+            let doc = &text[t0..t1];
+            let to = from + cands[from..].partition_point(|&s| s < t1);
+            // An unterminated last line ending in `\r` is framed apart from the pass's
+            // (which sees it end in `\r\n`): such a document gets a pass of its own.
+            let pass = if found && !doc.ends_with(b"\r") {
+                Pass::Found {
+                    starts: &cands[from..to],
+                    base: t0,
+                }
+            } else {
+                Pass::Scan
+            };
+            from = to;
+            split_lines(doc, &longs[l.0..l.1], &mut self.work.lines);
+            let outcome = judge(
+                f.matcher(),
+                self.zones,
+                self.config.max_removed,
+                doc,
+                &mut self.work,
+                true,
+                pass,
+            );
+            write_doc(doc, &self.work, &outcome, mode, self.out)?;
+            report(doc, &self.work, &outcome, at, 0, self.obs)?;
+        }
+        text.clear();
+        gaps.clear();
+        items.clear();
+        longs.clear();
+        Ok(())
+    }
+
     /// Bytes between documents (a NUL, a separator line), written as they are.
     fn between(&mut self, bytes: &[u8], lines: u64) -> io::Result<()> {
-        if self.filter.config().output == OutputMode::Kept {
+        let b = &mut self.batch;
+        if !b.items.is_empty() {
+            let g0 = b.gaps.len();
+            b.gaps.extend_from_slice(bytes);
+            b.items.push(Item::Gap((g0, b.gaps.len())));
+        } else if self.filter.config().output == OutputMode::Kept {
             self.out.write_all(bytes)?;
         }
         self.at.byte += bytes.len() as u64;

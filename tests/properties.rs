@@ -632,3 +632,81 @@ fn jsonl_batches_give_what_each_record_alone_gives() {
     assert!(counts.changed > 2_000 && counts.flagged > 300 && counts.too_long >= 5);
     assert!(counts.bad > 600 && counts.missing_field > 600);
 }
+
+/// `-z` and `--doc-sep` documents are judged in batches whose documents are walked in one pass.
+/// Over a few thousand documents of many kinds (cleaned, flagged by the cap, empty, CRLF, ending
+/// in `\r` or in chaff without a final newline, over the document cap, holding a line over the
+/// line cap), many batches in all, the output and the events equal those of each document run
+/// alone, its line numbers shifted by the lines before it.
+#[test]
+fn document_batches_give_what_each_document_alone_gives() {
+    let story = "The harbour board met on Tuesday and agreed to dredge the channel again.";
+    let mut docs: Vec<Vec<u8>> = Vec::new();
+    for i in 0..3_000 {
+        let body = format!("{story}\n").repeat(i % 13);
+        let doc = match i % 8 {
+            0 => format!(
+                "Forces of Daesh* left.\nREAD MORE: Dredging {i}\n{body}Advertisement\n*Daesh is a terrorist group banned in Russia\n"
+            ),
+            1 => String::new(),
+            2 => format!("{body}Advertisement\r\n")
+                .replace('\n', "\r\n")
+                .replace("\r\r", "\r"),
+            3 => format!("{body}READ MORE:\nFares rise\r"),
+            4 => format!(
+                "{body}READ MORE:\n{}Advertisement",
+                format!("{story}\n").repeat(14)
+            ),
+            5 if i % 100 == 5 => format!("{story}\n").repeat(40),
+            6 if i % 50 == 6 => format!("{}\nAdvertisement\n{body}", "x".repeat(5_000)),
+            _ => format!("{body}READ MORE: Fares {i}\nShare this article\n"),
+        };
+        docs.push(doc.into_bytes());
+    }
+    for nul in [true, false] {
+        // Separator lines need the line before them ended: there, every document gets a final
+        // newline.
+        let (boundary, sep): (Boundary, &[u8]) = if nul {
+            (Boundary::Nul, b"\0")
+        } else {
+            (Boundary::Separator(b"----".to_vec()), b"----\n")
+        };
+        let docs: Vec<Vec<u8>> = docs
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                if !nul && !d.is_empty() && !d.ends_with(b"\n") {
+                    d.push(b'\n');
+                }
+                d
+            })
+            .collect();
+        let cfg = DocumentConfig {
+            boundary,
+            max_doc: 2_000,
+            max_removed: Some(0.5),
+            site: None,
+        };
+        let data = docs.join(sep);
+        assert!(data.len() > 1 << 20, "several batches");
+        let (out, log) = run_docs(&data, &cfg, 4_096, 1, usize::MAX);
+        let (mut want, mut want_log) = (Vec::new(), Log::default());
+        let mut lines_before = 0;
+        for (k, d) in docs.iter().enumerate() {
+            if k > 0 {
+                want.extend_from_slice(sep);
+                lines_before += u64::from(!nul);
+            }
+            let (o, l) = run_docs(d, &cfg, 4_096, 1, usize::MAX);
+            want.extend_from_slice(&o);
+            want_log.0.extend(l.0.into_iter().map(|mut e| {
+                e.line_no += lines_before;
+                e
+            }));
+            lines_before += lines(d).len() as u64;
+        }
+        assert!(out == want, "outputs differ (nul: {nul})");
+        assert_eq!(log, want_log, "nul: {nul}");
+        assert!(log.0.len() > 5_000);
+    }
+}
