@@ -619,12 +619,7 @@ fn jsonl_batches_give_what_each_record_alone_gives() {
             e.record = i as u64 + 1;
             e
         }));
-        want_counts.records += c.records;
-        want_counts.changed += c.changed;
-        want_counts.missing_field += c.missing_field;
-        want_counts.bad += c.bad;
-        want_counts.too_long += c.too_long;
-        want_counts.flagged += c.flagged;
+        want_counts.add(&c);
     }
     assert!(out == want, "outputs differ");
     assert_eq!(log, want_log);
