@@ -278,7 +278,7 @@ impl<'m> Filter<'m> {
 /// `write_vectored`, which a buffered writer passes straight through once they are at least
 /// its capacity. That saves copying every kept byte once more (6% of a run with the built-in
 /// packs, BENCHMARKS.md). The slices sit in a fixed array, so gathering allocates nothing.
-struct Gather<'a> {
+pub(crate) struct Gather<'a> {
     slices: [IoSlice<'a>; GATHER_SLICES],
     len: usize,
 }
@@ -287,7 +287,7 @@ struct Gather<'a> {
 const GATHER_SLICES: usize = 64;
 
 impl<'a> Gather<'a> {
-    fn new() -> Gather<'a> {
+    pub(crate) fn new() -> Gather<'a> {
         Gather {
             slices: [IoSlice::new(&[]); GATHER_SLICES],
             len: 0,
@@ -296,7 +296,11 @@ impl<'a> Gather<'a> {
 
     /// Adds `bytes` (skipped when empty), writing what is gathered first when the array is
     /// full.
-    fn push<W: Write + ?Sized>(&mut self, bytes: &'a [u8], out: &mut W) -> io::Result<()> {
+    pub(crate) fn push<W: Write + ?Sized>(
+        &mut self,
+        bytes: &'a [u8],
+        out: &mut W,
+    ) -> io::Result<()> {
         if bytes.is_empty() {
             return Ok(());
         }
@@ -309,7 +313,7 @@ impl<'a> Gather<'a> {
     }
 
     /// Writes every gathered slice, in order, and empties the array.
-    fn flush<W: Write + ?Sized>(&mut self, out: &mut W) -> io::Result<()> {
+    pub(crate) fn flush<W: Write + ?Sized>(&mut self, out: &mut W) -> io::Result<()> {
         let mut rest = &mut self.slices[..self.len];
         self.len = 0;
         while !rest.is_empty() {

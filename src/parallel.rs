@@ -3,9 +3,10 @@
 //! Lines are independent, so a chunk of whole lines can be filtered anywhere. The reader fills
 //! owned buffers of 256 KiB (grown up to the line limit only while no line ends in one),
 //! cuts each after its last line terminator (the partial line is
-//! carried into the next buffer) and numbers them; workers filter a chunk into an output buffer
-//! and record its removals; the writer takes results in sequence order, writes them and replays
-//! the removals to the observer with absolute line numbers. A fixed pool of buffer pairs bounds
+//! carried into the next buffer) and numbers them; workers filter a chunk, recording its output
+//! as runs of the chunk itself (only changed lines are copied) and its removals;
+//! the writer takes results in sequence order, writes them from the chunk in one vectored write
+//! and replays the removals to the observer with absolute line numbers. A fixed pool of buffer pairs bounds
 //! memory: the reader waits for the writer to hand a pair back, so at most `pool` chunks are in
 //! flight whatever the input size, and output is byte-identical to the single-threaded
 //! [`Filter::run`], whatever the thread count.
@@ -23,7 +24,7 @@ use std::sync::{Arc, Mutex};
 
 use memchr::memrchr;
 
-use crate::filter::{Cursor, Filter, RunError};
+use crate::filter::{Cursor, Filter, Gather, RunError};
 use crate::matcher::{RuleId, Span};
 use crate::report::{Event, EventKind, Observer};
 
@@ -36,7 +37,78 @@ use crate::report::{Event, EventKind, Observer};
 struct Slot {
     input: Vec<u8>,
     filled: usize,
+    /// The bytes of the output that are not runs of the chunk (lines a strip rule changed).
     output: Vec<u8>,
+    /// The output, in order: runs of the chunk and of `output` (see [`Runs`]).
+    runs: Vec<Run>,
+}
+
+/// A run of output bytes: `input[start..end]` of its slot when `chunk`, else
+/// `output[start..end]`.
+#[derive(Clone, Copy)]
+struct Run {
+    chunk: bool,
+    start: usize,
+    end: usize,
+}
+
+/// The writer a worker filters a chunk into. Kept lines are slices of the chunk: they are
+/// recorded as runs of it, not copied, and the writer thread writes them from the chunk (which
+/// travels back with the result) in one vectored write. Only other bytes (changed lines) are
+/// copied, into the slot's `output`. That saves copying every kept byte once in the worker,
+/// and once more in the output buffer for chunks smaller than it.
+struct Runs<'a> {
+    chunk: &'a [u8],
+    output: &'a mut Vec<u8>,
+    runs: &'a mut Vec<Run>,
+}
+
+impl Runs<'_> {
+    fn add(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        let (p, c) = (bytes.as_ptr() as usize, self.chunk.as_ptr() as usize);
+        let run = if p >= c && p + bytes.len() <= c + self.chunk.len() {
+            Run {
+                chunk: true,
+                start: p - c,
+                end: p - c + bytes.len(),
+            }
+        } else {
+            let start = self.output.len();
+            self.output.extend_from_slice(bytes);
+            Run {
+                chunk: false,
+                start,
+                end: self.output.len(),
+            }
+        };
+        match self.runs.last_mut() {
+            Some(last) if last.chunk == run.chunk && last.end == run.start => last.end = run.end,
+            _ => self.runs.push(run),
+        }
+    }
+}
+
+impl Write for Runs<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.add(buf);
+        Ok(buf.len())
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let mut n = 0;
+        for b in bufs {
+            self.add(b);
+            n += b.len();
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Slot {
@@ -183,6 +255,7 @@ impl Filter<'_> {
                     input: Vec::new(),
                     filled: 0,
                     output: Vec::new(),
+                    runs: Vec::new(),
                 })
                 .expect("pool has room");
         }
@@ -226,30 +299,35 @@ impl Filter<'_> {
             let mut events = Vec::new();
             let mut spans = Vec::new();
             let mut lines = Cursor::default();
+            slot.output.clear();
+            slot.runs.clear();
+            let mut runs = Runs {
+                chunk: &slot.input[..slot.filled],
+                output: &mut slot.output,
+                runs: &mut slot.runs,
+            };
             let long_line_end = match kind {
                 JobKind::Lines => {
-                    slot.output.clear();
                     let mut rec = Recorder {
                         base: slot.input.as_ptr() as usize,
                         numbered,
                         events: &mut events,
                         spans: &mut spans,
                     };
-                    // Writing into a Vec cannot fail.
+                    // Recording runs cannot fail.
                     let _ = self.chunk(
                         &slot.input[..slot.filled],
                         &mut lines,
                         numbered,
                         &mut scratch,
-                        &mut slot.output,
+                        &mut runs,
                         &mut rec,
                     );
                     false
                 }
                 JobKind::Raw(end) => {
-                    slot.output.clear();
                     if self.config().output == crate::OutputMode::Kept {
-                        slot.output.extend_from_slice(&slot.input[..slot.filled]);
+                        runs.add(&slot.input[..slot.filled]);
                     }
                     end
                 }
@@ -402,7 +480,18 @@ fn write_in_order<W: Write + ?Sized, O: Observer + ?Sized>(
     let mut byte_base = at.byte;
     loop {
         while let Some(d) = waiting.remove(&next) {
-            out.write_all(&d.slot.output).map_err(RunError::Write)?;
+            let mut gather = Gather::new();
+            for r in &d.slot.runs {
+                let from = if r.chunk {
+                    &d.slot.input
+                } else {
+                    &d.slot.output
+                };
+                gather
+                    .push(&from[r.start..r.end], out)
+                    .map_err(RunError::Write)?;
+            }
+            gather.flush(out).map_err(RunError::Write)?;
             for r in &d.events {
                 let ev = Event {
                     line_no: if r.line_no == 0 {
@@ -447,4 +536,49 @@ fn write_in_order<W: Write + ?Sized, O: Observer + ?Sized>(
         return Err(RunError::Read(e));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Slices of the chunk become runs of it (adjacent ones merged), other bytes are copied, and
+    /// writing the runs back gives exactly what was written, in order.
+    #[test]
+    fn runs_record_chunk_slices_and_copy_the_rest() {
+        let chunk = b"kept one\ndropped\nkept two\nkept three\n".to_vec();
+        let changed = b"changed line".to_vec();
+        let (mut output, mut runs) = (Vec::new(), Vec::new());
+        let mut w = Runs {
+            chunk: &chunk,
+            output: &mut output,
+            runs: &mut runs,
+        };
+        w.write_all(&chunk[..9]).unwrap();
+        let n = w
+            .write_vectored(&[
+                io::IoSlice::new(&chunk[17..26]),
+                io::IoSlice::new(&chunk[26..]),
+            ])
+            .unwrap();
+        assert_eq!(n, 20, "every byte taken");
+        w.write_all(&changed).unwrap();
+        w.write_all(b"").unwrap();
+        w.write_all(&chunk[..4]).unwrap();
+        let kinds: Vec<(bool, usize, usize)> =
+            runs.iter().map(|r| (r.chunk, r.start, r.end)).collect();
+        assert_eq!(
+            kinds,
+            [(true, 0, 9), (true, 17, 37), (false, 0, 12), (true, 0, 4)]
+        );
+        let mut back = Vec::new();
+        for r in &runs {
+            let from = if r.chunk { &chunk } else { &output };
+            back.extend_from_slice(&from[r.start..r.end]);
+        }
+        assert_eq!(
+            back,
+            b"kept one\nkept two\nkept three\nchanged linekept".to_vec()
+        );
+    }
 }
