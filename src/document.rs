@@ -91,13 +91,15 @@
 //! fixed.)
 
 use std::io::{self, Read, Write};
+use std::ops::Range;
 
 use memchr::{memchr, memchr_iter};
 
 use crate::filter::{Cursor, Filter, OutputMode, RunError};
 use crate::frame::{Chunker, Piece};
 use crate::matcher::{
-    Matcher, RuleId, RuleInfo, Scratch, Span, Verdict, char_count, content_end, trim_bounds,
+    LineHits, Matcher, RuleId, RuleInfo, Scratch, Span, Verdict, char_count, content_end,
+    trim_bounds,
 };
 use crate::report::{DocEvent, DocKind, Event, EventKind, Observer};
 use crate::rules::BETWEEN_MAX_CHARS;
@@ -290,7 +292,7 @@ pub(crate) fn split_lines(text: &[u8], long_starts: &[usize], out: &mut Vec<Line
 }
 
 /// How [`judge`] finds the lines of a document worth judging.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) enum Pass<'a> {
     /// Every line is judged alone (its bounds need not be `\n`-split).
     Each,
@@ -298,12 +300,16 @@ pub(crate) enum Pass<'a> {
     /// them as one chunk. The line bounds must be `\n`-split, as [`split_lines`] gives.
     Scan,
     /// One pass over a batch of documents laid end to end (each starting a line) already found
-    /// the lines worth judging: `starts` are their starts in the batch, where this document
-    /// starts at `base`. Every other line is kept in any position. The line bounds must be
-    /// `\n`-split, as for `Scan`.
+    /// the lines worth judging, with their hits ([`Matcher::find_lines`]); this document is
+    /// `batch[base..]` and its found lines are `lines`. Every other line is kept in any
+    /// position. The line bounds must be `\n`-split, as for `Scan`.
     Found {
-        /// Starts of this document's lines where the batch's pass found something, in order.
-        starts: &'a [usize],
+        /// The batch the pass was made over.
+        batch: &'a [u8],
+        /// What it found.
+        found: &'a LineHits,
+        /// This document's found lines (indices into `found`).
+        lines: Range<usize>,
         /// Where this document starts in the batch.
         base: usize,
     },
@@ -327,7 +333,12 @@ pub(crate) fn judge(
     work.arena.clear();
     work.spans.clear();
     match pass {
-        Pass::Found { starts, base } => judge_found(matcher, text, work, whole, starts, base),
+        Pass::Found {
+            batch,
+            found,
+            lines,
+            base,
+        } => judge_found(matcher, work, whole, (batch, found), lines, base),
         Pass::Each | Pass::Scan => {
             judge_zones(
                 matcher,
@@ -347,33 +358,38 @@ pub(crate) fn judge(
     finish(matcher, zones, max_removed, text, work, whole)
 }
 
-/// [`Pass::Found`]: only the lines at `starts` (less `base`) are judged, each in its position.
+/// [`Pass::Found`]: only the found lines are judged, each in its position, from the hits the
+/// batch's pass found in it.
 fn judge_found(
     matcher: &Matcher,
-    text: &[u8],
     work: &mut DocWork,
     whole: bool,
-    starts: &[usize],
+    (batch, found): (&[u8], &LineHits),
+    lines: Range<usize>,
     base: usize,
 ) {
     let n = work.lines.len();
-    let mut k = 0;
-    for &s in starts {
-        let s = s - base;
-        while k < n && work.lines[k].start < s {
-            k += 1;
+    let mut i = 0;
+    for k in lines {
+        let s = found.start(k) - base;
+        while i < n && work.lines[i].start < s {
+            i += 1;
         }
-        if k == n {
+        if i == n {
             break;
         }
-        debug_assert_eq!(work.lines[k].start, s, "a found line starts a line");
+        debug_assert_eq!(work.lines[i].start, s, "a found line starts a line");
+        if work.lines[i].long {
+            continue;
+        }
         // Lines between the zones are outside every zone in their own position too.
         if whole {
-            work.scratch.set_position(k, n - 1 - k);
+            work.scratch.set_position(i, n - 1 - i);
         } else {
             work.scratch.clear_position();
         }
-        judge_line(matcher, text, work, k);
+        let v = matcher.found_verdict(batch, found, k, &mut work.scratch);
+        work.fates[i] = fate_of(v, &work.scratch, &mut work.arena, &mut work.spans);
     }
     work.scratch.clear_position();
 }
@@ -1014,8 +1030,8 @@ struct Batch {
     items: Vec<Item>,
     /// The documents' long line starts, relative to each document.
     longs: Vec<usize>,
-    /// Starts (in `text`) of the lines where the pass found something.
-    cands: Vec<usize>,
+    /// The lines where the pass found something.
+    cands: LineHits,
 }
 
 /// One entry of a [`Batch`].
@@ -1301,10 +1317,7 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
         }
         let f = self.filter;
         let mode = f.config().output;
-        cands.clear();
-        let found = f
-            .matcher()
-            .candidate_lines(text, &mut self.work.scratch, |ls| cands.push(ls));
+        let found = f.matcher().find_lines(text, cands);
         let mut from = 0;
         for item in items.iter() {
             let (t0, t1, l, at) = match *item {
@@ -1321,18 +1334,20 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
                 } => (t0, t1, l, at),
             };
             let doc = &text[t0..t1];
-            let to = from + cands[from..].partition_point(|&s| s < t1);
             // An unterminated last line ending in `\r` is framed apart from the pass's
             // (which sees it end in `\r\n`): such a document gets a pass of its own.
             let pass = if found && !doc.ends_with(b"\r") {
+                let lo = cands.first_from(from, t0);
+                from = cands.first_from(lo, t1);
                 Pass::Found {
-                    starts: &cands[from..to],
+                    batch: text,
+                    found: cands,
+                    lines: lo..from,
                     base: t0,
                 }
             } else {
                 Pass::Scan
             };
-            from = to;
             split_lines(doc, &longs[l.0..l.1], &mut self.work.lines);
             let outcome = judge(
                 f.matcher(),
@@ -1453,24 +1468,24 @@ mod tests {
                 batch.push(b'\n');
             }
         }
-        let mut starts = Vec::new();
-        let mut scratch = Scratch::default();
-        assert!(m.candidate_lines(&batch, &mut scratch, |ls| starts.push(ls)));
+        let mut found = LineHits::default();
+        assert!(m.find_lines(&batch, &mut found));
         let mut from = 0;
         let mut changed = 0;
         for (d, &base) in docs.iter().zip(&bases) {
-            let end = base + d.len();
-            let to = from + starts[from..].partition_point(|&s| s < end);
-            let found = Pass::Found {
-                starts: &starts[from..to],
+            let lo = found.first_from(from, base);
+            from = found.first_from(lo, base + d.len());
+            let pass = Pass::Found {
+                batch: &batch,
+                found: &found,
+                lines: lo..from,
                 base,
             };
-            let (a, oa) = fates(&m, d.as_bytes(), found);
+            let (a, oa) = fates(&m, d.as_bytes(), pass);
             let (b, ob) = fates(&m, d.as_bytes(), Pass::Each);
             assert_eq!(a, b, "{d:?}");
             assert_eq!(oa, ob);
             changed += usize::from(oa.changed);
-            from = to;
         }
         assert_eq!(
             changed,

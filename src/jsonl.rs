@@ -28,7 +28,7 @@ use std::io::{self, BufRead, Write};
 
 use crate::document::{self, DEFAULT_MAX_DOC, DocWork, Fate, Line, Pass, Zones};
 use crate::filter::{Cursor, RunError};
-use crate::matcher::Matcher;
+use crate::matcher::{LineHits, Matcher};
 use crate::report::{DocEvent, DocKind, Observer, RecordCounts};
 
 /// What to do with a line that is not a valid JSON object.
@@ -208,8 +208,8 @@ struct Batch {
     /// Per line: raw start, raw end of its content, raw start of the next line (offsets into
     /// the field's raw value).
     segs: Vec<(usize, usize, usize)>,
-    /// Starts (in `text`) of the lines where the batch's one pass found something.
-    cands: Vec<usize>,
+    /// The lines where the batch's one pass found something.
+    cands: LineHits,
     /// The decoded site field of the current record.
     site_raw: Vec<u8>,
     /// The new raw value of the record being written.
@@ -325,11 +325,10 @@ impl Batch {
             value,
             ..
         } = self;
-        cands.clear();
         let found = entries
             .iter()
             .any(|e| e.field.as_ref().is_some_and(|f| f.scan))
-            && matcher.candidate_lines(text, &mut doc.scratch, |ls| cands.push(ls));
+            && matcher.find_lines(text, cands);
         let mut from = 0;
         for e in entries.iter() {
             let rec = &recs[e.rec.0..e.rec.1];
@@ -342,16 +341,20 @@ impl Batch {
                     .set_site(f.site.as_deref().or(config.site.as_deref()));
             }
             let (t0, t1) = f.text;
-            let to = from + cands[from..].partition_point(|&s| s < t1);
             let pass = match (f.scan, found) {
                 (false, _) => Pass::Each,
                 (true, false) => Pass::Scan,
-                (true, true) => Pass::Found {
-                    starts: &cands[from..to],
-                    base: t0,
-                },
+                (true, true) => {
+                    let lo = cands.first_from(from, t0);
+                    from = cands.first_from(lo, t1);
+                    Pass::Found {
+                        batch: text,
+                        found: cands,
+                        lines: lo..from,
+                        base: t0,
+                    }
+                }
             };
-            from = to;
             doc.lines.clear();
             doc.lines.extend_from_slice(&lines[f.lines.0..f.lines.1]);
             let changed = clean_field(

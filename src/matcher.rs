@@ -39,6 +39,7 @@ use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
 use memchr::{memchr, memrchr};
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
@@ -1366,7 +1367,7 @@ impl Matcher {
         chunk: &[u8],
         found: &[(u32, usize, usize)],
         fold: Option<&Fold>,
-        mut each: impl FnMut(usize, usize, &[(u32, usize, usize)]) -> std::result::Result<(), E>,
+        mut each: impl FnMut(usize, usize, Range<usize>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let n = chunk.len();
         let mut tail = match (fold, chunk.last()) {
@@ -1384,10 +1385,10 @@ impl Matcher {
             if tail == Some(ls) {
                 tail = None;
             }
-            each(ls, le, &found[from..next])?;
+            each(ls, le, from..next)?;
         }
         match tail {
-            Some(t) => each(t, n, &[]),
+            Some(t) => each(t, n, 0..0),
             None => Ok(()),
         }
     }
@@ -1411,7 +1412,7 @@ impl Matcher {
         found.clear();
         let fold = self.find_hits(chunk, &mut found);
         if let Some(fold) = fold {
-            let _ = Self::for_hit_lines(chunk, &found, fold, |ls, _, _| {
+            let _ = Self::for_hit_lines(chunk, &found, fold, |ls, _, _: Range<usize>| {
                 on_line(ls);
                 Ok::<(), ()>(())
             });
@@ -1430,36 +1431,90 @@ impl Matcher {
         scratch: &mut Scratch,
         on_line: &mut impl FnMut(usize, usize, usize, Verdict, &Scratch) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let n = chunk.len();
         Self::for_hit_lines(chunk, found, fold, |ls, le, group| {
-            let ce = content_end(chunk, ls, le);
-            scratch.hits.clear();
-            // With edges folded, an unterminated last line is judged as a marked one.
-            let mut marked = fold.is_some() && le == n && chunk[n - 1] != b'\n';
-            for &(p, s, e) in group {
-                match fold {
-                    Some(f) if p >= f.base => match f.edge[(p - f.base) as usize] {
-                        MARK => marked = true,
-                        q => scratch.hits.push((q, s - ls, e - ls)),
-                    },
-                    _ => scratch.hits.push((p, s - ls, e - ls)),
-                }
-            }
-            if marked {
-                // Edge ids come before floating ones: keep the floating hits, and let the edge
-                // automata find this line's edge hits from its non-blank bytes.
-                scratch.hits.retain(|h| h.0 >= self.floating_base);
-                self.edge_hits(&chunk[ls..ce], &mut scratch.hits);
-                if scratch.hits.is_empty() {
-                    return Ok(());
-                }
-            }
-            let v = self.evaluate(&chunk[ls..ce], scratch);
+            let v = self.group_verdict(chunk, ls, le, &found[group], fold, scratch);
             if v != Verdict::Keep {
-                on_line(ls, ce, le, v, scratch)?;
+                on_line(ls, content_end(chunk, ls, le), le, v, scratch)?;
             }
             Ok(())
         })
+    }
+
+    /// The verdict of the line `chunk[ls..le]` from the hits the one pass over `chunk` found in
+    /// it (`group`), in the scope set in `scratch`.
+    fn group_verdict(
+        &self,
+        chunk: &[u8],
+        ls: usize,
+        le: usize,
+        group: &[(u32, usize, usize)],
+        fold: Option<&Fold>,
+        scratch: &mut Scratch,
+    ) -> Verdict {
+        let n = chunk.len();
+        let ce = content_end(chunk, ls, le);
+        scratch.hits.clear();
+        // With edges folded, an unterminated last line is judged as a marked one.
+        let mut marked = fold.is_some() && le == n && chunk[n - 1] != b'\n';
+        for &(p, s, e) in group {
+            match fold {
+                Some(f) if p >= f.base => match f.edge[(p - f.base) as usize] {
+                    MARK => marked = true,
+                    q => scratch.hits.push((q, s - ls, e - ls)),
+                },
+                _ => scratch.hits.push((p, s - ls, e - ls)),
+            }
+        }
+        if marked {
+            // Edge ids come before floating ones: keep the floating hits, and let the edge
+            // automata find this line's edge hits from its non-blank bytes.
+            scratch.hits.retain(|h| h.0 >= self.floating_base);
+            self.edge_hits(&chunk[ls..ce], &mut scratch.hits);
+            if scratch.hits.is_empty() {
+                return Verdict::Keep;
+            }
+        }
+        self.evaluate(&chunk[ls..ce], scratch)
+    }
+
+    /// One pass over `chunk` (a batch of documents laid end to end, each starting a line):
+    /// every line of it that [`Matcher::verdict`] could judge anything but [`Verdict::Keep`],
+    /// in any scope, with the hits the pass found in it, into `out`. Returns `false`, having
+    /// found nothing, when that cannot be told from the pass (as for
+    /// [`Matcher::candidate_lines`]).
+    pub(crate) fn find_lines(&self, chunk: &[u8], out: &mut LineHits) -> bool {
+        let LineHits {
+            hits,
+            lines,
+            folded,
+        } = out;
+        hits.clear();
+        lines.clear();
+        let Some(fold) = self.find_hits(chunk, hits) else {
+            return false;
+        };
+        *folded = fold.is_some();
+        let _ = Self::for_hit_lines(chunk, hits, fold, |ls, le, group| {
+            lines.push(FoundLine { ls, le, group });
+            Ok::<(), ()>(())
+        });
+        true
+    }
+
+    /// The verdict of line `k` of `found`, which [`Matcher::find_lines`] found in `chunk`, in the
+    /// scope set in `scratch`: what [`Matcher::verdict`] gives for its content, without
+    /// searching the line again.
+    pub(crate) fn found_verdict(
+        &self,
+        chunk: &[u8],
+        found: &LineHits,
+        k: usize,
+        scratch: &mut Scratch,
+    ) -> Verdict {
+        let l = &found.lines[k];
+        let fold = self.fold.as_ref().filter(|_| found.folded);
+        let group = &found.hits[l.group.clone()];
+        self.group_verdict(chunk, l.ls, l.le, group, fold, scratch)
     }
 
     /// Appends `(global pattern, start, end)` for every floating pattern found in `hay`, in the
@@ -1744,6 +1799,37 @@ fn map_back(cuts: &[Span], len: usize, sp: Span, out: &mut Vec<Span>) {
         }
         text_pos += seg;
         orig = cut_end;
+    }
+}
+
+/// What one pass over a batch of documents found ([`Matcher::find_lines`]): the lines worth
+/// judging, each with its hits, so that judging a line needs no second search of it.
+#[derive(Debug, Default)]
+pub(crate) struct LineHits {
+    hits: Vec<(u32, usize, usize)>,
+    lines: Vec<FoundLine>,
+    /// The pass folded edge patterns into its automaton.
+    folded: bool,
+}
+
+/// A line found by the pass: its start and end (past its terminator) in the batch, and its hits
+/// as a range of [`LineHits::hits`].
+#[derive(Debug, Clone)]
+struct FoundLine {
+    ls: usize,
+    le: usize,
+    group: Range<usize>,
+}
+
+impl LineHits {
+    /// The start of found line `k` in the batch.
+    pub(crate) fn start(&self, k: usize) -> usize {
+        self.lines[k].ls
+    }
+
+    /// The index of the first found line at or after `from` that starts at or after `end`.
+    pub(crate) fn first_from(&self, from: usize, end: usize) -> usize {
+        from + self.lines[from..].partition_point(|l| l.ls < end)
     }
 }
 
