@@ -342,3 +342,56 @@ fn french_headers_that_run_on_to_a_colon_and_blog_promos() {
         ],
     );
 }
+
+/// Footer and header lines of their own that sites in eight languages print, none of which the
+/// labelled sample holds (so `eval` cannot show them): each goes whole, and a sentence of a
+/// story that starts with the same words stays.
+#[test]
+fn lone_headers_and_footers_in_other_languages() {
+    check(
+        builtin_matcher(),
+        &[
+            (
+                "También te puede interesar",
+                Drop("es.crosslink.may-interest-alone"),
+            ),
+            (
+                "Quizás te interese:",
+                Drop("es.crosslink.may-interest-alone"),
+            ),
+            (
+                "También te puede interesar saber que el puerto abre el lunes.",
+                Keep,
+            ),
+            ("Cet article vous a plu ?", Drop("fr.promo.liked-it")),
+            ("Cet article vous a plu, nous dit le maire du port.", Keep),
+            ("© RIPRODUZIONE RISERVATA", Drop("it.disclaimer.all-rights")),
+            ("Riproduzione riservata ©", Drop("it.disclaimer.all-rights")),
+            (
+                "Tutti i diritti riservati.",
+                Drop("it.disclaimer.all-rights"),
+            ),
+            (
+                "La riproduzione riservata ai soci è stata vietata dal tribunale.",
+                Keep,
+            ),
+            ("Weiterlesen »", Drop("de.crosslink.read-more-end")),
+            ("Mehr lesen", Drop("de.crosslink.read-more-end")),
+            ("Weiterlesen will der Rat erst im Mai.", Keep),
+            (
+                "Больше новостей в Telegram-канале «Порт»",
+                Drop("ru.promo.more-news-in"),
+            ),
+            ("Больше новостей в порту не будет до весны.", Keep),
+            ("Новости партнёров", Drop("ru.widget.partner-news")),
+            ("Новости партнеров компании обсуждали весь день.", Keep),
+            ("分享到：", Drop("zh.promo.share-to-alone")),
+            ("分享到朋友圈的照片引起了讨论。", Keep),
+            (
+                "اقرأ المزيد: الميناء يفتح أبوابه",
+                Drop("ar.crosslink.read-more"),
+            ),
+            ("اقرأ المزيد عن تاريخ الميناء في الكتاب الجديد.", Keep),
+        ],
+    );
+}
