@@ -378,6 +378,17 @@ fn lone_headers_and_footers_in_other_languages() {
             ("Weiterlesen »", Drop("de.crosslink.read-more-end")),
             ("Mehr lesen", Drop("de.crosslink.read-more-end")),
             ("Weiterlesen will der Rat erst im Mai.", Keep),
+            ("Artikel teilen", Drop("de.promo.share-alone")),
+            ("Teilen", Drop("de.promo.share-alone")),
+            (
+                "Teilen Sie diesen Artikel mit Freunden",
+                Drop("de.promo.share"),
+            ),
+            (
+                "Teilen sich zwei Gemeinden die Kosten, sinkt der Preis.",
+                Keep,
+            ),
+            ("Jetzt teilen die Parteien die Macht.", Keep),
             (
                 "Больше новостей в Telegram-канале «Порт»",
                 Drop("ru.promo.more-news-in"),
