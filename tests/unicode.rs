@@ -406,3 +406,47 @@ fn lone_headers_and_footers_in_other_languages() {
         ],
     );
 }
+
+/// A promo's imperative quoted in a story ("Support us, the fans shouted"), or a sentence that
+/// opens with the same words, stays; the promo lines themselves still go. Each kept line was
+/// dropped before its rule got the guard it has now.
+#[test]
+fn quoted_imperatives_and_look_alike_openings_stay_in_other_languages() {
+    check(
+        builtin_matcher(),
+        &[
+            ("Hazte socio del club, le dijo su padre.", Keep),
+            ("Hazte socio", Drop("es.promo.support")),
+            ("Colabora con la policía desde 2010, dijo su abogado.", Keep),
+            (
+                "Aidez-nous à retrouver cet enfant, a lancé la gendarmerie.",
+                Keep,
+            ),
+            (
+                "Aidez-nous à continuer notre travail",
+                Drop("fr.promo.support"),
+            ),
+            ("Contribua com o que puder, pediu o padre.", Keep),
+            ("Contribua com o nosso jornalismo", Drop("pt.promo.support")),
+            ("Dołącz do nas, wołali protestujący.", Keep),
+            ("Dołącz do nas na Facebooku!", Drop("pl.promo.follow")),
+            ("Поддержите нас, кричали болельщики.", Keep),
+            ("Поддержите нас рублём", Drop("ru.promo.donate")),
+            ("Получите бесплатный доступ к воде, требуют жители.", Keep),
+            (
+                "ПОЛУЧИТЕ БЕСПЛАТНЫЙ ДОСТУП К СИСТЕМЕ НА 3 ДНЯ!",
+                Drop("ru.ad.free-access"),
+            ),
+            ("Подписаться на петицию можно до пятницы.", Keep),
+            ("Підписатися на петицію можна до пʼятниці.", Keep),
+            (
+                "Подпишитесь на наш канал в Telegram",
+                Drop("ru.promo.subscribe"),
+            ),
+            ("请关注天气变化，注意出行安全。", Keep),
+            ("关注《政府工作报告》中的民生内容。", Keep),
+            ("欢迎关注我们的公众号", Drop("zh.promo.follow-bare")),
+            ("关注该公众号", Drop("zh.promo.follow-bare")),
+        ],
+    );
+}
