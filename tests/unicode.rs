@@ -445,6 +445,11 @@ fn quoted_imperatives_and_look_alike_openings_stay_in_other_languages() {
             ),
             ("Читайте также внимательно договор, советует юрист.", Keep),
             ("Смотрите также на цены, говорит эксперт.", Keep),
+            ("Читайте также на ria.ru", Drop("ru.crosslink.read-also")),
+            (
+                "Читайте также в РИА Новости",
+                Drop("ru.crosslink.read-also"),
+            ),
             (
                 "Смотрите также: Путин провел совещание",
                 Drop("ru.crosslink.read-also"),
