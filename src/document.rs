@@ -315,6 +315,27 @@ pub(crate) enum Pass<'a> {
     },
 }
 
+impl<'a> Pass<'a> {
+    /// [`Pass::Found`] for the document at `batch[t0..t1]`, whose found lines are the ones of
+    /// `found` from index `*from` on that start in it; `*from` moves past them (documents come
+    /// in batch order).
+    pub(crate) fn found_in(
+        batch: &'a [u8],
+        found: &'a LineHits,
+        from: &mut usize,
+        (t0, t1): (usize, usize),
+    ) -> Pass<'a> {
+        let lo = found.first_from(*from, t0);
+        *from = found.first_from(lo, t1);
+        Pass::Found {
+            batch,
+            found,
+            lines: lo..*from,
+            base: t0,
+        }
+    }
+}
+
 /// Judges one document (`text`, already split into `work.lines`) into `work.fates`.
 /// `whole == false` (a document over the cap) applies line rules only. `pass` says which lines
 /// are judged; the fates are the same for each.
@@ -1337,14 +1358,7 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
             // An unterminated last line ending in `\r` is framed apart from the pass's
             // (which sees it end in `\r\n`): such a document gets a pass of its own.
             let pass = if found && !doc.ends_with(b"\r") {
-                let lo = cands.first_from(from, t0);
-                from = cands.first_from(lo, t1);
-                Pass::Found {
-                    batch: text,
-                    found: cands,
-                    lines: lo..from,
-                    base: t0,
-                }
+                Pass::found_in(text, cands, &mut from, (t0, t1))
             } else {
                 Pass::Scan
             };
@@ -1473,14 +1487,7 @@ mod tests {
         let mut from = 0;
         let mut changed = 0;
         for (d, &base) in docs.iter().zip(&bases) {
-            let lo = found.first_from(from, base);
-            from = found.first_from(lo, base + d.len());
-            let pass = Pass::Found {
-                batch: &batch,
-                found: &found,
-                lines: lo..from,
-                base,
-            };
+            let pass = Pass::found_in(&batch, &found, &mut from, (base, base + d.len()));
             let (a, oa) = fates(&m, d.as_bytes(), pass);
             let (b, ob) = fates(&m, d.as_bytes(), Pass::Each);
             assert_eq!(a, b, "{d:?}");

@@ -344,16 +344,7 @@ impl Batch {
             let pass = match (f.scan, found) {
                 (false, _) => Pass::Each,
                 (true, false) => Pass::Scan,
-                (true, true) => {
-                    let lo = cands.first_from(from, t0);
-                    from = cands.first_from(lo, t1);
-                    Pass::Found {
-                        batch: text,
-                        found: cands,
-                        lines: lo..from,
-                        base: t0,
-                    }
-                }
+                (true, true) => Pass::found_in(text, cands, &mut from, f.text),
             };
             doc.lines.clear();
             doc.lines.extend_from_slice(&lines[f.lines.0..f.lines.1]);
