@@ -1057,15 +1057,13 @@ struct Batch {
 
 /// One entry of a [`Batch`].
 enum Item {
-    /// A document: its bytes in `text`, its long line starts in `longs`, and the line number
-    /// and byte offset of its first line.
+    /// A document: its bytes in `text` and its long line starts in `longs`.
     Doc {
         text: (usize, usize),
         longs: (usize, usize),
-        at: Cursor,
     },
-    /// Bytes between documents, in `gaps`.
-    Gap((usize, usize)),
+    /// Bytes between documents, in `gaps`, and how many lines they are.
+    Gap((usize, usize), u64),
 }
 
 /// The text document driver's state for one input.
@@ -1089,8 +1087,9 @@ struct Docs<'f, 'm, W: ?Sized, O: ?Sized> {
     in_long: bool,
     /// Over the cap: the last byte streamed ended a line (or nothing was streamed yet).
     last_nl: bool,
-    /// Line number and byte offset of the current document's first line (once over the cap:
-    /// of the next byte the line path sees).
+    /// Line number and byte offset of the first byte not yet written: the first document of the
+    /// batch, else the current document's first line (once over the cap: the next byte the
+    /// line path sees).
     at: Cursor,
 }
 
@@ -1310,12 +1309,9 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
         b.items.push(Item::Doc {
             text: (t0, t1),
             longs: (l0, b.longs.len()),
-            at: self.at,
         });
-        let lines =
-            memchr_iter(b'\n', &self.buf).count() + usize::from(self.buf.last() != Some(&b'\n'));
-        self.at.line += lines as u64;
-        self.at.byte += self.buf.len() as u64;
+        // `self.at` moves past the document when the batch is judged (its lines are counted
+        // there), so it stays at the first byte not yet written.
         self.buf.clear();
         self.long_starts.clear();
         if self.batch.text.len() >= BATCH_BYTES || self.batch.items.len() >= BATCH_DOCS {
@@ -1324,7 +1320,8 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
         Ok(())
     }
 
-    /// Judges and writes the batch's documents, and writes the bytes between them, in order.
+    /// Judges and writes the batch's documents, and writes the bytes between them, in order,
+    /// moving `self.at` past each.
     fn flush_batch(&mut self) -> io::Result<()> {
         let Batch {
             text,
@@ -1341,18 +1338,19 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
         let found = f.matcher().find_lines(text, cands);
         let mut from = 0;
         for item in items.iter() {
-            let (t0, t1, l, at) = match *item {
-                Item::Gap((g0, g1)) => {
+            let (t0, t1, l) = match *item {
+                Item::Gap((g0, g1), lines) => {
                     if mode == OutputMode::Kept {
                         self.out.write_all(&gaps[g0..g1])?;
                     }
+                    self.at.byte += (g1 - g0) as u64;
+                    self.at.line += lines;
                     continue;
                 }
                 Item::Doc {
                     text: (t0, t1),
                     longs: l,
-                    at,
-                } => (t0, t1, l, at),
+                } => (t0, t1, l),
             };
             let doc = &text[t0..t1];
             // An unterminated last line ending in `\r` is framed apart from the pass's
@@ -1373,7 +1371,9 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
                 pass,
             );
             write_doc(doc, &self.work, &outcome, mode, self.out)?;
-            report(doc, &self.work, &outcome, at, 0, self.obs)?;
+            report(doc, &self.work, &outcome, self.at, 0, self.obs)?;
+            self.at.line += self.work.lines.len() as u64;
+            self.at.byte += doc.len() as u64;
         }
         text.clear();
         gaps.clear();
@@ -1386,10 +1386,13 @@ impl<W: Write + ?Sized, O: Observer + ?Sized> Docs<'_, '_, W, O> {
     fn between(&mut self, bytes: &[u8], lines: u64) -> io::Result<()> {
         let b = &mut self.batch;
         if !b.items.is_empty() {
+            // Written, and counted into `self.at`, after the documents before it.
             let g0 = b.gaps.len();
             b.gaps.extend_from_slice(bytes);
-            b.items.push(Item::Gap((g0, b.gaps.len())));
-        } else if self.filter.config().output == OutputMode::Kept {
+            b.items.push(Item::Gap((g0, b.gaps.len()), lines));
+            return Ok(());
+        }
+        if self.filter.config().output == OutputMode::Kept {
             self.out.write_all(bytes)?;
         }
         self.at.byte += bytes.len() as u64;
