@@ -36,6 +36,9 @@ pub struct Chunker<R> {
     end: usize,
     eof: bool,
     in_long: bool,
+    /// A read error, reported once the bytes read before it were handed out (as if the input
+    /// had ended there), so that nothing read is lost, as with the parallel driver.
+    error: Option<io::Error>,
 }
 
 impl<R: Read> Chunker<R> {
@@ -48,10 +51,13 @@ impl<R: Read> Chunker<R> {
             end: 0,
             eof: false,
             in_long: false,
+            error: None,
         }
     }
 
-    fn fill(&mut self) -> io::Result<usize> {
+    /// Reads more into the buffer. A read error ends the input here; [`Chunker::next`]
+    /// reports it after the rest.
+    fn fill(&mut self) {
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
@@ -64,10 +70,14 @@ impl<R: Read> Chunker<R> {
                         self.eof = true;
                     }
                     self.end += n;
-                    return Ok(n);
+                    return;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
+                Err(e) => {
+                    self.eof = true;
+                    self.error = Some(e);
+                    return;
+                }
             }
         }
     }
@@ -78,7 +88,16 @@ impl<R: Read> Chunker<R> {
         (self.buf[self.start..self.end].to_vec(), self.reader)
     }
 
-    /// The next piece, or `None` at the end of input.
+    /// The end of input: `None`, or the read error that ended it.
+    fn finish(&mut self) -> io::Result<Option<Piece<'_>>> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(None),
+        }
+    }
+
+    /// The next piece, or `None` at the end of input. A read error is returned after the
+    /// pieces of everything read before it, the last one cut as at the end of input.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> io::Result<Option<Piece<'_>>> {
         loop {
@@ -99,9 +118,9 @@ impl<R: Read> Chunker<R> {
                 }
                 if self.eof {
                     self.in_long = false;
-                    return Ok(None);
+                    return self.finish();
                 }
-                self.fill()?;
+                self.fill();
                 if self.eof && self.start == self.end {
                     self.in_long = false;
                     return Ok(Some(Piece::Long {
@@ -118,7 +137,7 @@ impl<R: Read> Chunker<R> {
             }
             if self.eof {
                 if avail.is_empty() {
-                    return Ok(None);
+                    return self.finish();
                 }
                 let s = self.start;
                 self.start = self.end;
@@ -134,7 +153,7 @@ impl<R: Read> Chunker<R> {
                     end: false,
                 }));
             }
-            self.fill()?;
+            self.fill();
         }
     }
 }

@@ -1,15 +1,20 @@
-//! The parallel driver: one reader, N matching workers, one writer that restores input order.
+//! The parallel driver: N workers that read and filter chunks, one writer that restores input
+//! order.
 //!
-//! Lines are independent, so a chunk of whole lines can be filtered anywhere. The reader fills
-//! owned buffers of 256 KiB (grown up to the line limit only while no line ends in one),
-//! cuts each after its last line terminator (the partial line is
-//! carried into the next buffer) and numbers them; workers filter a chunk, recording its output
-//! as runs of the chunk itself (only changed lines are copied) and its removals;
-//! the writer takes results in sequence order, writes them from the chunk in one vectored write
-//! and replays the removals to the observer with absolute line numbers. A fixed pool of buffer pairs bounds
-//! memory: the reader waits for the writer to hand a pair back, so at most `pool` chunks are in
-//! flight whatever the input size, and output is byte-identical to the single-threaded
-//! [`Filter::run`], whatever the thread count.
+//! Lines are independent, so a chunk of whole lines can be filtered anywhere. The workers take
+//! turns at the input ([`Source`], under a lock): each fills an owned buffer of [`CHUNK`] bytes
+//! (grown up to the line limit only while no line ends in it), cuts it after its last line
+//! terminator (the partial line is carried into the next buffer) and numbers it, then filters
+//! it while the other reads. A worker records its chunk's output as runs of the chunk itself
+//! (only changed lines are copied) and its removals; the writer takes results in sequence
+//! order, writes them from the chunk in one vectored write and replays the removals to the
+//! observer with absolute line numbers. A fixed pool of buffer pairs bounds memory: a worker
+//! waits for the writer to hand a pair back, so at most `pool` chunks are in flight whatever
+//! the input size, and output is byte-identical to the single-threaded [`Filter::run`],
+//! whatever the thread count.
+//!
+//! There is no reader thread of its own: reading in the worker keeps the chunk in the cache of
+//! the core that filters it, and leaves the two cores of a small machine to the workers.
 //!
 //! When the rules need documents ([`crate::document`]), the document driver runs first on the
 //! calling thread; an input that is one document over the document cap is handed back to this
@@ -19,8 +24,8 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
+use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex};
 
 use memchr::memrchr;
 
@@ -259,38 +264,46 @@ impl Filter<'_> {
                 })
                 .expect("pool has room");
         }
-        let (job_tx, job_rx) = sync_channel::<Job>(jobs);
-        // Shared by the workers and dropped with the last of them, which unblocks the reader.
-        let job_rx = Arc::new(Mutex::new(job_rx));
+        let source = Mutex::new(Source {
+            input,
+            capacity,
+            pool: pool_rx,
+            carry: Vec::new(),
+            seq: 0,
+            in_long: false,
+            eof: false,
+            finished: false,
+        });
         let (done_tx, done_rx) = sync_channel::<Msg>(pool_size);
         std::thread::scope(|s| {
-            let reader_done = done_tx.clone();
-            s.spawn(move || read_chunks(input, capacity, pool_rx, job_tx, reader_done));
             for _ in 0..jobs {
                 let done = done_tx.clone();
-                let rx = Arc::clone(&job_rx);
-                s.spawn(move || self.work(&rx, done, numbered));
+                let source = &source;
+                s.spawn(move || self.work(source, done, numbered));
             }
-            drop(job_rx);
             drop(done_tx);
             let result = write_in_order(done_rx, &pool_tx, out, obs, at);
             // Dropping the pool sender and the receiver (inside write_in_order) unblocks the
-            // reader and the workers if the writer stopped early.
+            // workers if the writer stopped early.
             drop(pool_tx);
             result
         })
     }
 
-    fn work(&self, jobs: &Mutex<Receiver<Job>>, done: SyncSender<Msg>, numbered: bool) {
+    /// A worker: takes the next chunk from `source` (reading it itself, so the chunk is still
+    /// in this core's cache when it is filtered), filters it and hands the result to the
+    /// writer, until the input ends or the writer stops.
+    fn work<R: Read>(&self, source: &Mutex<Source<R>>, done: SyncSender<Msg>, numbered: bool) {
         let mut scratch = self.scratch();
         loop {
-            let job = {
-                let Ok(rx) = jobs.lock() else { return };
-                match rx.recv() {
-                    Ok(j) => j,
-                    Err(_) => return,
-                }
+            let (job, error) = {
+                let Ok(mut src) = source.lock() else { return };
+                src.next()
             };
+            if let Some(e) = error {
+                let _ = done.send(Msg::ReadError(e.0, e.1));
+            }
+            let Some(job) = job else { return };
             let Job {
                 seq,
                 kind,
@@ -349,29 +362,50 @@ impl Filter<'_> {
     }
 }
 
-/// The usual size of a chunk handed to a worker. Smaller than the line limit (1 MiB by
-/// default) so that the pool of `jobs + 2` buffer pairs stays a few MiB; large enough that
-/// handing chunks between threads costs nothing measurable.
-const CHUNK: usize = 256 << 10;
+/// The usual size of a chunk handed to a worker. Against 256 KiB, 512 KiB chunks took about
+/// 7-11% less wall clock at `-j2` on 200 MB (the `lit` and `mixed` lists, BENCHMARKS.md Round
+/// 8), as much as 1 MiB ones (the default line limit) with half the memory: the pool of
+/// `jobs + 2` buffer pairs stays a few MiB.
+const CHUNK: usize = 512 << 10;
 
-/// The reader thread: fills buffers from the pool with whole lines and numbers them.
-fn read_chunks<R: Read>(
-    mut input: R,
+/// The input and the state of cutting it into chunks of whole lines, which the workers take
+/// turns at under a lock. A worker reads its own chunk: read by one thread and filtered by
+/// another, each chunk's bytes had to move between the cores' caches, and a reader thread of
+/// its own competed with the workers for the two cores (BENCHMARKS.md, Round 8).
+struct Source<R> {
+    input: R,
+    /// The line limit: how far a buffer grows while no line ends in it.
     capacity: usize,
+    /// Buffers handed back by the writer.
     pool: Receiver<Slot>,
-    jobs: SyncSender<Job>,
-    done: SyncSender<Msg>,
-) {
-    let mut carry: Vec<u8> = Vec::new();
-    let mut seq = 0u64;
-    let mut in_long = false;
-    let mut eof = false;
-    loop {
-        let Ok(mut slot) = pool.recv() else { return };
+    /// The partial line after the last chunk's last terminator.
+    carry: Vec<u8>,
+    /// The next chunk's sequence number.
+    seq: u64,
+    /// A line longer than the limit continues into the next buffer.
+    in_long: bool,
+    eof: bool,
+    /// No chunk follows: the input ended or failed, or the writer stopped.
+    finished: bool,
+}
+
+impl<R: Read> Source<R> {
+    /// The next chunk: a buffer from the pool filled with whole lines and numbered. `None`
+    /// when there is none. A read error comes with the chunk of what was read before it (so
+    /// nothing read is lost), as the sequence number the writer fails at.
+    fn next(&mut self) -> (Option<Job>, Option<(u64, io::Error)>) {
+        if self.finished {
+            return (None, None);
+        }
+        let Ok(mut slot) = self.pool.recv() else {
+            self.finished = true;
+            return (None, None);
+        };
+        let carry = &mut self.carry;
         if slot.input.len() < carry.len() {
             slot.input.resize(carry.len(), 0);
         }
-        slot.input[..carry.len()].copy_from_slice(&carry);
+        slot.input[..carry.len()].copy_from_slice(carry);
         slot.filled = carry.len();
         // The carry is a partial line: it holds no terminator.
         let mut scanned = carry.len();
@@ -379,66 +413,57 @@ fn read_chunks<R: Read>(
         // Fill the buffer up to `target`: for a line-aligned cut the chunk should be full. A
         // chunk is `CHUNK` bytes unless no line ends in it, when it grows up to `capacity`, the
         // line limit, so that every line within the limit is still matched as a line.
-        let mut target = CHUNK.min(capacity);
+        let mut target = CHUNK.min(self.capacity);
         loop {
-            while !eof && slot.filled < target {
+            while !self.eof && slot.filled < target {
                 if slot.input.len() < target {
                     slot.input.resize(target, 0);
                 }
                 let len = slot.filled;
-                match input.read(&mut slot.input[len..target]) {
-                    Ok(0) => eof = true,
+                match self.input.read(&mut slot.input[len..target]) {
+                    Ok(0) => self.eof = true,
                     Ok(n) => slot.filled = len + n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(e) => {
                         // Hand on what was read, then the error, so nothing read is lost.
-                        let _ = send_job(&jobs, seq, in_long, true, slot, &mut carry);
-                        let _ = done.send(Msg::ReadError(seq + 1, e));
-                        return;
+                        self.finished = true;
+                        let (job, _) = cut(self.seq, self.in_long, true, slot, &mut self.carry);
+                        return (Some(job), Some((self.seq + 1, e)));
                     }
                 }
             }
-            if eof || in_long || target >= capacity {
+            if self.eof || self.in_long || target >= self.capacity {
                 break;
             }
             if memchr::memchr(b'\n', &slot.data()[scanned..]).is_some() {
                 break;
             }
             scanned = slot.filled;
-            target = target.saturating_mul(2).min(capacity);
+            target = target.saturating_mul(2).min(self.capacity);
         }
         if slot.filled == 0 {
-            if in_long {
-                // A long line that ended exactly at the end of input.
-                let _ = jobs.send(Job {
-                    seq,
-                    kind: JobKind::Raw(true),
-                    slot,
-                });
-            }
-            return;
+            self.finished = true;
+            // A long line that ended exactly at the end of input.
+            let job = self.in_long.then_some(Job {
+                seq: self.seq,
+                kind: JobKind::Raw(true),
+                slot,
+            });
+            return (job, None);
         }
-        match send_job(&jobs, seq, in_long, eof, slot, &mut carry) {
-            Ok(still_long) => in_long = still_long,
-            Err(()) => return,
+        let (job, still_long) = cut(self.seq, self.in_long, self.eof, slot, &mut self.carry);
+        self.in_long = still_long;
+        self.seq += 1;
+        if self.eof && self.carry.is_empty() {
+            self.finished = true;
         }
-        seq += 1;
-        if eof && carry.is_empty() {
-            return;
-        }
+        (Some(job), None)
     }
 }
 
-/// Cuts `slot` after its last terminator (moving the rest to `carry`) and sends it. Returns
-/// whether a long line continues past this buffer.
-fn send_job(
-    jobs: &SyncSender<Job>,
-    seq: u64,
-    in_long: bool,
-    eof: bool,
-    mut slot: Slot,
-    carry: &mut Vec<u8>,
-) -> Result<bool, ()> {
+/// Cuts `slot` after its last terminator (moving the rest to `carry`) into chunk `seq`.
+/// Returns the job and whether a long line continues past this buffer.
+fn cut(seq: u64, in_long: bool, eof: bool, mut slot: Slot, carry: &mut Vec<u8>) -> (Job, bool) {
     let (kind, still_long) = if in_long {
         // Continue the long line up to its terminator; what follows starts fresh next time.
         match memchr::memchr(b'\n', slot.data()) {
@@ -461,8 +486,7 @@ fn send_job(
             None => (JobKind::Raw(false), true),
         }
     };
-    jobs.send(Job { seq, kind, slot }).map_err(|_| ())?;
-    Ok(still_long)
+    (Job { seq, kind, slot }, still_long)
 }
 
 /// The writer: results in sequence order to `out`, events to `obs`, buffers back to the pool.

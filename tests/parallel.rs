@@ -2,6 +2,7 @@
 
 use std::io;
 
+use dechaff::filter::RunError;
 use dechaff::report::{Event, Observer};
 use dechaff::{Filter, FilterConfig, Matcher};
 
@@ -71,8 +72,8 @@ fn any_thread_count_and_buffer_size_gives_identical_output_and_events() {
     }
 }
 
-/// Lines between the worker chunk size (256 KiB) and the line limit (1 MiB) are still judged
-/// as lines at any thread count: the reader grows a chunk that holds no line end.
+/// Lines between the worker chunk size (512 KiB) and the line limit (1 MiB) are still judged
+/// as lines at any thread count: a worker grows a chunk that holds no line end.
 #[test]
 fn lines_longer_than_a_chunk_but_within_the_limit_are_matched_at_any_thread_count() {
     let specs = dechaff::rules::parse_rules(
@@ -84,9 +85,16 @@ fn lines_longer_than_a_chunk_but_within_the_limit_are_matched_at_any_thread_coun
     let m = Matcher::new(&specs).unwrap();
     let f = Filter::new(&m, FilterConfig::default());
     let mut data = Vec::new();
-    for (i, len) in [100usize, 300 << 10, 700 << 10, (1 << 20) - 40, 5 << 10]
-        .into_iter()
-        .enumerate()
+    for (i, len) in [
+        100usize,
+        300 << 10,
+        600 << 10,
+        700 << 10,
+        (1 << 20) - 40,
+        5 << 10,
+    ]
+    .into_iter()
+    .enumerate()
     {
         data.extend_from_slice(format!("Story line {i}.\n").as_bytes());
         data.extend(std::iter::repeat_n(b'q', len));
@@ -99,7 +107,7 @@ fn lines_longer_than_a_chunk_but_within_the_limit_are_matched_at_any_thread_coun
         !kept.contains("NEEDLE"),
         "every needle line is within the limit"
     );
-    assert_eq!(kept.lines().count(), 5, "the story lines stay");
+    assert_eq!(kept.lines().count(), 6, "the story lines stay");
     for jobs in [2, 3] {
         let mut got = Vec::new();
         f.run_parallel(&data[..], &mut got, &mut (), jobs).unwrap();
@@ -131,5 +139,64 @@ fn a_known_length_over_the_document_cap_gives_the_same_output() {
             assert_eq!(got, want, "-j{jobs} len {len:?}");
             assert_eq!(log, want_log, "-j{jobs} len {len:?}");
         }
+    }
+}
+
+/// Gives `data` in pieces of at most `piece` bytes, then fails instead of ending.
+struct FailsAfter<'a> {
+    data: &'a [u8],
+    piece: usize,
+}
+
+impl io::Read for FailsAfter<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.data.is_empty() {
+            return Err(io::Error::other("disk on fire"));
+        }
+        let n = buf.len().min(self.piece).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// A read error ends the run with that error at any thread count, after everything read
+/// before it was filtered and written in order, as one thread does.
+#[test]
+fn a_read_error_keeps_what_was_read_before_it_at_any_thread_count() {
+    let mut cats = Vec::new();
+    let m =
+        Matcher::new(&dechaff::packs::builtin_specs(Some(&["en".to_string()]), &mut cats).unwrap())
+            .unwrap();
+    let data = input();
+    let f = Filter::new(&m, FilterConfig::default());
+    let reader = || FailsAfter {
+        data: &data,
+        piece: 100_000,
+    };
+    let (mut want, mut want_log) = (Vec::new(), Log::default());
+    let e = f.run(reader(), &mut want, &mut want_log).unwrap_err();
+    assert!(
+        matches!(&e, RunError::Read(e) if e.to_string() == "disk on fire"),
+        "{e:?}"
+    );
+    let (mut all, mut all_log) = (Vec::new(), Log::default());
+    f.run(&data[..], &mut all, &mut all_log).unwrap();
+    assert_eq!(
+        want, all,
+        "one thread wrote everything read before the error"
+    );
+    assert_eq!(want_log, all_log);
+    for jobs in [2, 3] {
+        let (mut got, mut log) = (Vec::new(), Log::default());
+        let e = f
+            .run_parallel(reader(), &mut got, &mut log, jobs)
+            .unwrap_err();
+        assert!(
+            matches!(&e, RunError::Read(e) if e.to_string() == "disk on fire"),
+            "-j{jobs}: {e:?}"
+        );
+        assert_eq!(got, want, "bytes, -j{jobs}");
+        assert_eq!(log, want_log, "events, -j{jobs}");
     }
 }
