@@ -399,7 +399,12 @@ struct Edge {
 }
 
 impl Edge {
-    fn build(patterns: &[Vec<u8>], base: usize) -> Result<Option<Edge>> {
+    /// `every_line`: the automaton will be stepped on every line, so it is worth a DFA (when
+    /// the patterns are not too large). With the edges folded into the one pass it only runs
+    /// on lines with a blank edge and an unterminated last line, and a contiguous NFA, which
+    /// costs a fraction of the DFA to build, is enough (start-up with the packs: 100.8 ->
+    /// 73.3 M instructions, BENCHMARKS.md Round 8).
+    fn build(patterns: &[Vec<u8>], base: usize, every_line: bool) -> Result<Option<Edge>> {
         if patterns.is_empty() {
             return Ok(None);
         }
@@ -407,7 +412,7 @@ impl Edge {
             Error::other(format!("cannot build the rule automaton: {e}"))
         };
         let bytes: usize = patterns.iter().map(Vec::len).sum();
-        let automaton = if bytes <= DFA_PATTERN_BYTES {
+        let automaton = if every_line && bytes <= DFA_PATTERN_BYTES {
             EdgeAutomaton::Dfa(
                 dfa::Builder::new()
                     .ascii_case_insensitive(true)
@@ -1154,21 +1159,31 @@ impl Matcher {
         let [(start_p, start_t), (end_p, end_t), (float_p, float_t)] = pats;
         let floating_base = (start_p.len() + end_p.len()) as u32;
         let build_floating = || floating_search(&start_p, &end_p, &float_p, floating_base);
-        let (starts, ends, (lockstep, fold, floating)) = if threads > 1 {
+        // Whether the edges will be folded into the one pass (`floating_search` tells for
+        // sure; it only fails to fold these when the DFA cannot be built at all).
+        let folds = fold_patterns(&start_p, &end_p).is_some_and(|(p, _)| {
+            p.iter().chain(&float_p).map(Vec::len).sum::<usize>() <= DFA_PATTERN_BYTES
+        });
+        let build_edges = |every_line: bool| -> Result<(Option<Edge>, Option<Edge>)> {
+            Ok((
+                Edge::build(&start_p, 0, every_line)?,
+                Edge::build(&end_p, start_p.len(), every_line)?,
+            ))
+        };
+        let ((mut starts, mut ends), (lockstep, fold, floating)) = if threads > 1 {
             std::thread::scope(|sc| {
                 let floating = sc.spawn(build_floating);
-                let starts = Edge::build(&start_p, 0);
-                let ends = Edge::build(&end_p, start_p.len());
+                let edges = build_edges(!folds);
                 let floating = floating.join().expect("the floating DFA build panicked");
-                Ok::<_, Error>((starts?, ends?, floating?))
+                Ok::<_, Error>((edges?, floating?))
             })?
         } else {
-            (
-                Edge::build(&start_p, 0)?,
-                Edge::build(&end_p, start_p.len())?,
-                build_floating()?,
-            )
+            (build_edges(!folds)?, build_floating()?)
         };
+        if folds && fold.is_none() {
+            // Predicted wrong: the edges run on every line after all.
+            (starts, ends) = build_edges(true)?;
+        }
         let pat_len = start_p
             .iter()
             .chain(&end_p)
@@ -2289,6 +2304,28 @@ mod tests {
         let m = Matcher::new(&specs).unwrap();
         let f = m.fold.as_ref().unwrap();
         assert!(f.edge.iter().filter(|&&e| e != MARK).count() > 2000);
+    }
+
+    #[test]
+    fn edge_automata_are_dfas_only_when_they_run_on_every_line() {
+        let is_dfa =
+            |e: &Option<Edge>| matches!(e.as_ref().unwrap().automaton, EdgeAutomaton::Dfa(_));
+        // Folded: the edge automata only see lines with a blank edge.
+        let m = matcher("p crosslink prefix Read more:\ns promo suffix share this\n");
+        assert!(m.fold.is_some());
+        assert!(!is_dfa(&m.starts) && !is_dfa(&m.ends));
+        // Over 256 KiB of floating patterns nothing is folded: the edges run on every line.
+        let mut rules = String::from("p crosslink prefix Read more:\ns promo suffix share this\n");
+        for i in 0..3000 {
+            rules.push_str(&format!("c{i} ad contains {i:0>100}\n"));
+        }
+        let m = matcher(&rules);
+        assert!(m.fold.is_none());
+        assert!(is_dfa(&m.starts) && is_dfa(&m.ends));
+        let mut s = Scratch::new();
+        assert_eq!(m.verdict(b"  Read more: x", &mut s), Verdict::Drop(0));
+        assert_eq!(m.verdict(b"Please share this ", &mut s), Verdict::Drop(1));
+        assert_eq!(m.verdict(b"We read more: x", &mut s), Verdict::Keep);
     }
 
     #[test]
