@@ -2,7 +2,7 @@
 //! order.
 //!
 //! Lines are independent, so a chunk of whole lines can be filtered anywhere. The workers take
-//! turns at the input ([`Source`], under a lock): each fills an owned buffer of [`CHUNK`] bytes
+//! turns at the input (`Source`, under a lock): each fills an owned buffer of `CHUNK` bytes
 //! (grown up to the line limit only while no line ends in it), cuts it after its last line
 //! terminator (the partial line is carried into the next buffer) and numbers it, then filters
 //! it while the other reads. A worker records its chunk's output as runs of the chunk itself
