@@ -113,12 +113,15 @@ impl Lockstep {
     }
 
     /// Builds the Aho-Corasick DFA of `patterns` (ASCII case folded, every overlapping match
-    /// reported) straight into our table: a trie over byte classes, then, breadth first, each
-    /// state's missing transitions from its failure state's, and its matches as its own
-    /// patterns followed by its failure state's. That is the automaton and the match order of
-    /// aho-corasick's DFA (`MatchKind::Standard`), which the tests compare against; building it
-    /// here costs a few instructions per transition instead of a hundred, which is most of the
-    /// packs' start-up (BENCHMARKS.md).
+    /// reported) straight into our table: a sparse trie over byte classes; breadth first, each
+    /// state's failure state and its matches (its own patterns followed by its failure state's);
+    /// then the table, row by row in breadth-first order and already in its final numbering,
+    /// each row a copy of its failure state's row with the state's own edges written over it.
+    /// That is the automaton and the match order of aho-corasick's DFA (`MatchKind::Standard`),
+    /// which the tests compare against. Each entry of the table is written once, mostly by a
+    /// row copy: with the packs (1.9 M entries) this took 13.7 M instructions against 41.0 M for
+    /// a dense trie completed in place and renumbered afterwards (BENCHMARKS.md Round 8), and
+    /// the aho-corasick build before that cost about a hundred per entry.
     ///
     /// Byte classes come from the patterns: every byte that occurs in a pattern has a class of
     /// its own (shared with its ASCII case twin), all other bytes share class 0, which leads
@@ -138,38 +141,68 @@ impl Lockstep {
                 stride += 1;
             }
         }
-        // The trie, state 0 the root; rows of `stride` entries, NONE where no edge is. `own`
-        // holds each state's patterns, and after the breadth-first pass all its matches.
-        let mut trans: Vec<u32> = vec![NONE; stride];
+        // The trie, state 0 the root, kept sparse: each state's children in a list in class
+        // order (`first`, `sibling`; `class` is the class of the edge into a state), the root's
+        // also in a full row. `own` holds each state's patterns, and after the breadth-first
+        // pass all its matches.
+        let mut first: Vec<u32> = vec![NONE];
+        let mut sibling: Vec<u32> = vec![NONE];
+        let mut class: Vec<u8> = vec![0];
+        let mut root = vec![NONE; stride];
         let mut own: Vec<Vec<u32>> = vec![Vec::new()];
         for (i, p) in patterns.iter().enumerate() {
             let mut sid = 0usize;
             for &b in p {
-                let at = sid * stride + classes[b as usize] as usize;
-                if trans[at] == NONE {
-                    let new = u32::try_from(own.len()).ok()?;
-                    trans[at] = new;
-                    trans.resize(trans.len() + stride, NONE);
-                    own.push(Vec::new());
+                let x = classes[b as usize];
+                if sid == 0 && root[x as usize] != NONE {
+                    sid = root[x as usize] as usize;
+                    continue;
                 }
-                sid = trans[at] as usize;
+                // The child for `x`, or where a new one goes to keep the list in class order.
+                let (mut prev, mut at) = (NONE, first[sid]);
+                while at != NONE && class[at as usize] < x {
+                    (prev, at) = (at, sibling[at as usize]);
+                }
+                if at != NONE && class[at as usize] == x {
+                    sid = at as usize;
+                    continue;
+                }
+                let new = u32::try_from(own.len()).ok()?;
+                first.push(NONE);
+                sibling.push(at);
+                class.push(x);
+                own.push(Vec::new());
+                if prev == NONE {
+                    first[sid] = new;
+                } else {
+                    sibling[prev as usize] = new;
+                }
+                if sid == 0 {
+                    root[x as usize] = new;
+                }
+                sid = new as usize;
             }
             own[sid].push(i as u32);
         }
         let states = own.len();
-        // Breadth first: a state's failure state is shallower, so its row is complete.
-        let mut fail = vec![0u32; states];
-        let mut order = Vec::with_capacity(states);
-        for t in &mut trans[..stride] {
-            match *t {
-                NONE => *t = 0,
-                child => order.push(child),
+        let children = |sid: usize| {
+            let head = Some(first[sid]).filter(|&c| c != NONE);
+            std::iter::successors(head, |&c| Some(sibling[c as usize]).filter(|&n| n != NONE))
+        };
+        let goto = |f: usize, x: u8| -> Option<u32> {
+            if f == 0 {
+                Some(root[x as usize]).filter(|&c| c != NONE)
+            } else {
+                children(f)
+                    .take_while(|&c| class[c as usize] <= x)
+                    .find(|&c| class[c as usize] == x)
             }
-        }
+        };
+        // Breadth first: failure states (the longest proper suffix that is a trie state) and
+        // match lists; a state's failure state is shallower, so it is done before it.
+        let mut order: Vec<u32> = children(0).collect();
+        let mut fail = vec![0u32; states];
         let mut i = 0;
-        // The failure state's row, copied out so that the two rows of `trans` can be walked
-        // side by side without a bounds check per entry.
-        let mut frow = vec![0u32; stride];
         while i < order.len() {
             let sid = order[i] as usize;
             i += 1;
@@ -180,15 +213,20 @@ impl Lockstep {
                 m.extend_from_slice(&own[f]);
                 own[sid] = m;
             }
-            frow.copy_from_slice(&trans[f * stride..(f + 1) * stride]);
-            let row = &mut trans[sid * stride..(sid + 1) * stride];
-            for (t, &ft) in row.iter_mut().zip(&frow) {
-                if *t == NONE {
-                    *t = ft;
-                } else {
-                    fail[*t as usize] = ft;
-                    order.push(*t);
-                }
+            for child in children(sid) {
+                let x = class[child as usize];
+                let mut g = f;
+                let to = loop {
+                    if let Some(t) = goto(g, x) {
+                        break t;
+                    }
+                    if g == 0 {
+                        break 0;
+                    }
+                    g = fail[g] as usize;
+                };
+                fail[child as usize] = to;
+                order.push(child);
             }
         }
         // New numbering: match states first, the others after, each in breadth-first order
@@ -214,14 +252,23 @@ impl Lockstep {
         // Every premultiplied id fits in a `u32` when the largest does.
         premul(states as u32)?;
         let renum_premul: Vec<u32> = renum.iter().map(|&r| r * stride as u32).collect();
+        // The table, filled in breadth-first order straight in the new numbering: a state's
+        // row is its failure state's row (complete, being shallower) with its own edges over
+        // it; the root's missing edges lead back to the root.
         let mut table = vec![0u32; states * stride];
-        for (sid, from) in trans.chunks_exact(stride).enumerate() {
+        let r0 = renum[0] as usize * stride;
+        for (to, &c) in table[r0..r0 + stride].iter_mut().zip(&root) {
+            *to = renum_premul[if c == NONE { 0 } else { c as usize }];
+        }
+        for &sid in &order {
+            let sid = sid as usize;
             let row = renum[sid] as usize * stride;
-            for (to, &t) in table[row..row + stride].iter_mut().zip(from) {
-                *to = renum_premul[t as usize];
+            let from = renum[fail[sid] as usize] as usize * stride;
+            table.copy_within(from..from + stride, row);
+            for child in children(sid) {
+                table[row + class[child as usize] as usize] = renum_premul[child as usize];
             }
         }
-        drop(trans);
         let mut match_ranges = vec![(0u32, 0u32); n_match as usize];
         let mut matches = Vec::new();
         for sid in order.iter().map(|&s| s as usize) {
