@@ -6,10 +6,12 @@
 //! can be cleared:
 //!
 //! - **line-start patterns**: `line` and `prefix` literals, and the keys of regexes anchored
-//!   with `^` (see `keys.rs`). They go into one anchored DFA that is stepped from the first
-//!   non-blank byte of each line and stops at its dead state, usually after a byte or two.
+//!   with `^` (see `keys.rs`). They go into one anchored automaton that is stepped from the
+//!   first non-blank byte of each line and stops at its dead state, usually after a byte or
+//!   two: a DFA when it runs on every line, a plain trie when the keys are folded (below).
 //! - **line-end patterns**: `suffix` literals and keys of regexes anchored with `$`, reversed,
-//!   in a second anchored DFA stepped backwards from the last non-blank byte.
+//!   in a second anchored automaton of the same kind, stepped backwards from the last non-blank
+//!   byte.
 //! - **floating patterns**: `contains` literals and the other regex keys, in one unanchored
 //!   Aho-Corasick automaton run once over the whole chunk.
 //!
@@ -389,6 +391,81 @@ fn compile_error(s: &RuleSpec, e: &regex::Error) -> Error {
 enum EdgeAutomaton {
     Dfa(dfa::DFA),
     Nfa(contiguous::NFA),
+    Trie(EdgeTrie),
+}
+
+/// The edge keys as a plain trie over ASCII-folded bytes, for edges folded into the one pass:
+/// they are then only stepped on lines with a blank edge (a few steps each), so the cheapest
+/// build wins. Children are kept in flat sibling lists; a state lists the keys that end there.
+struct EdgeTrie {
+    /// Per state: its first child, or `NONE`.
+    first: Vec<u32>,
+    /// Per state: its next sibling, or `NONE`.
+    sibling: Vec<u32>,
+    /// Per state: the (ASCII-lowercased) byte of the edge into it.
+    byte: Vec<u8>,
+    /// Per state: the patterns that end there, in pattern order.
+    own: Vec<Vec<u32>>,
+}
+
+/// No state, in [`EdgeTrie`].
+const NONE: u32 = u32::MAX;
+
+impl EdgeTrie {
+    fn new(patterns: &[Vec<u8>]) -> EdgeTrie {
+        let mut t = EdgeTrie {
+            first: vec![NONE],
+            sibling: vec![NONE],
+            byte: vec![0],
+            own: vec![Vec::new()],
+        };
+        for (i, p) in patterns.iter().enumerate() {
+            let mut sid = 0usize;
+            for &b in p {
+                let b = b.to_ascii_lowercase();
+                sid = match t.child(sid, b) {
+                    Some(c) => c as usize,
+                    None => {
+                        let new = t.own.len() as u32;
+                        t.first.push(NONE);
+                        t.sibling.push(t.first[sid]);
+                        t.byte.push(b);
+                        t.own.push(Vec::new());
+                        t.first[sid] = new;
+                        new as usize
+                    }
+                };
+            }
+            t.own[sid].push(i as u32);
+        }
+        t
+    }
+
+    fn child(&self, sid: usize, b: u8) -> Option<u32> {
+        let mut c = self.first[sid];
+        while c != NONE {
+            if self.byte[c as usize] == b {
+                return Some(c);
+            }
+            c = self.sibling[c as usize];
+        }
+        None
+    }
+
+    /// Reports `(pattern, bytes consumed)` for every key that `bytes` starts with, shortest
+    /// first.
+    fn run(&self, bytes: impl Iterator<Item = u8>, base: u32, found: &mut impl FnMut(u32, usize)) {
+        let mut sid = 0usize;
+        for (i, b) in bytes.enumerate() {
+            match self.child(sid, b.to_ascii_lowercase()) {
+                Some(c) => sid = c as usize,
+                None => return,
+            }
+            for &p in &self.own[sid] {
+                found(base + p, i + 1);
+            }
+        }
+    }
 }
 
 struct Edge {
@@ -401,9 +478,10 @@ struct Edge {
 impl Edge {
     /// `every_line`: the automaton will be stepped on every line, so it is worth a DFA (when
     /// the patterns are not too large). With the edges folded into the one pass it only runs
-    /// on lines with a blank edge and an unterminated last line, and a contiguous NFA, which
-    /// costs a fraction of the DFA to build, is enough (start-up with the packs: 100.8 ->
-    /// 73.3 M instructions, BENCHMARKS.md Round 8).
+    /// on lines with a blank edge and an unterminated last line, and a plain trie
+    /// ([`EdgeTrie`]), which costs a fraction of the DFA to build, is enough (start-up with the
+    /// packs: 100.8 -> 73.3 M instructions with aho-corasick's NFA, 26.9 M with the trie;
+    /// BENCHMARKS.md Round 8).
     fn build(patterns: &[Vec<u8>], base: usize, every_line: bool) -> Result<Option<Edge>> {
         if patterns.is_empty() {
             return Ok(None);
@@ -411,8 +489,15 @@ impl Edge {
         let err = |e: aho_corasick::BuildError| {
             Error::other(format!("cannot build the rule automaton: {e}"))
         };
+        if !every_line {
+            return Ok(Some(Edge {
+                automaton: EdgeAutomaton::Trie(EdgeTrie::new(patterns)),
+                start: StateID::ZERO,
+                base: base as u32,
+            }));
+        }
         let bytes: usize = patterns.iter().map(Vec::len).sum();
-        let automaton = if every_line && bytes <= DFA_PATTERN_BYTES {
+        let automaton = if bytes <= DFA_PATTERN_BYTES {
             EdgeAutomaton::Dfa(
                 dfa::Builder::new()
                     .ascii_case_insensitive(true)
@@ -435,6 +520,7 @@ impl Edge {
         let start = match &automaton {
             EdgeAutomaton::Dfa(a) => a.start_state(Anchored::Yes),
             EdgeAutomaton::Nfa(a) => a.start_state(Anchored::Yes),
+            EdgeAutomaton::Trie(_) => unreachable!("built above"),
         }
         .map_err(|e| Error::other(format!("cannot start the rule automaton: {e}")))?;
         Ok(Some(Edge {
@@ -451,6 +537,7 @@ impl Edge {
         match &self.automaton {
             EdgeAutomaton::Dfa(a) => step(a, self.start, self.base, bytes, &mut found),
             EdgeAutomaton::Nfa(a) => step(a, self.start, self.base, bytes, &mut found),
+            EdgeAutomaton::Trie(t) => t.run(bytes, self.base, &mut found),
         }
     }
 }
@@ -2307,13 +2394,22 @@ mod tests {
     }
 
     #[test]
-    fn edge_automata_are_dfas_only_when_they_run_on_every_line() {
+    fn edge_automata_are_tries_when_folded_and_dfas_when_they_run_on_every_line() {
         let is_dfa =
             |e: &Option<Edge>| matches!(e.as_ref().unwrap().automaton, EdgeAutomaton::Dfa(_));
+        let is_trie =
+            |e: &Option<Edge>| matches!(e.as_ref().unwrap().automaton, EdgeAutomaton::Trie(_));
         // Folded: the edge automata only see lines with a blank edge.
         let m = matcher("p crosslink prefix Read more:\ns promo suffix share this\n");
         assert!(m.fold.is_some());
-        assert!(!is_dfa(&m.starts) && !is_dfa(&m.ends));
+        assert!(is_trie(&m.starts) && is_trie(&m.ends));
+        let mut s = Scratch::new();
+        assert_eq!(m.verdict(b"  READ MORE: x", &mut s), Verdict::Drop(0));
+        assert_eq!(
+            m.verdict("Please Share This\u{a0}".as_bytes(), &mut s),
+            Verdict::Drop(1)
+        );
+        assert_eq!(m.verdict(b" We read more: x", &mut s), Verdict::Keep);
         // Over 256 KiB of floating patterns nothing is folded: the edges run on every line.
         let mut rules = String::from("p crosslink prefix Read more:\ns promo suffix share this\n");
         for i in 0..3000 {
@@ -2322,7 +2418,6 @@ mod tests {
         let m = matcher(&rules);
         assert!(m.fold.is_none());
         assert!(is_dfa(&m.starts) && is_dfa(&m.ends));
-        let mut s = Scratch::new();
         assert_eq!(m.verdict(b"  Read more: x", &mut s), Verdict::Drop(0));
         assert_eq!(m.verdict(b"Please share this ", &mut s), Verdict::Drop(1));
         assert_eq!(m.verdict(b"We read more: x", &mut s), Verdict::Keep);
