@@ -127,7 +127,6 @@ impl Lockstep {
     /// its own (shared with its ASCII case twin), all other bytes share class 0, which leads
     /// every state back to the start state.
     fn build(patterns: &[Vec<u8>]) -> Option<Lockstep> {
-        const NONE: u32 = u32::MAX;
         let mut classes = [0u8; 256];
         let mut stride = 1usize;
         for &b in patterns.iter().flatten() {
@@ -141,66 +140,16 @@ impl Lockstep {
                 stride += 1;
             }
         }
-        // The trie, state 0 the root, kept sparse: each state's children in a list in class
-        // order (`first`, `sibling`; `class` is the class of the edge into a state), the root's
-        // also in a full row. `own` holds each state's patterns, and after the breadth-first
-        // pass all its matches.
-        let mut first: Vec<u32> = vec![NONE];
-        let mut sibling: Vec<u32> = vec![NONE];
-        let mut class: Vec<u8> = vec![0];
-        let mut root = vec![NONE; stride];
-        let mut own: Vec<Vec<u32>> = vec![Vec::new()];
+        let mut trie = Trie::new();
         for (i, p) in patterns.iter().enumerate() {
-            let mut sid = 0usize;
-            for &b in p {
-                let x = classes[b as usize];
-                if sid == 0 && root[x as usize] != NONE {
-                    sid = root[x as usize] as usize;
-                    continue;
-                }
-                // The child for `x`, or where a new one goes to keep the list in class order.
-                let (mut prev, mut at) = (NONE, first[sid]);
-                while at != NONE && class[at as usize] < x {
-                    (prev, at) = (at, sibling[at as usize]);
-                }
-                if at != NONE && class[at as usize] == x {
-                    sid = at as usize;
-                    continue;
-                }
-                let new = u32::try_from(own.len()).ok()?;
-                first.push(NONE);
-                sibling.push(at);
-                class.push(x);
-                own.push(Vec::new());
-                if prev == NONE {
-                    first[sid] = new;
-                } else {
-                    sibling[prev as usize] = new;
-                }
-                if sid == 0 {
-                    root[x as usize] = new;
-                }
-                sid = new as usize;
-            }
-            own[sid].push(i as u32);
+            trie.insert(i as u32, p.iter().map(|&b| classes[b as usize]))?;
         }
+        // Each state's patterns, and after the breadth-first pass all its matches.
+        let mut own = std::mem::take(&mut trie.own);
         let states = own.len();
-        let children = |sid: usize| {
-            let head = Some(first[sid]).filter(|&c| c != NONE);
-            std::iter::successors(head, |&c| Some(sibling[c as usize]).filter(|&n| n != NONE))
-        };
-        let goto = |f: usize, x: u8| -> Option<u32> {
-            if f == 0 {
-                Some(root[x as usize]).filter(|&c| c != NONE)
-            } else {
-                children(f)
-                    .take_while(|&c| class[c as usize] <= x)
-                    .find(|&c| class[c as usize] == x)
-            }
-        };
         // Breadth first: failure states (the longest proper suffix that is a trie state) and
         // match lists; a state's failure state is shallower, so it is done before it.
-        let mut order: Vec<u32> = children(0).collect();
+        let mut order: Vec<u32> = trie.children(0).collect();
         let mut fail = vec![0u32; states];
         let mut i = 0;
         while i < order.len() {
@@ -213,11 +162,11 @@ impl Lockstep {
                 m.extend_from_slice(&own[f]);
                 own[sid] = m;
             }
-            for child in children(sid) {
-                let x = class[child as usize];
+            for child in trie.children(sid) {
+                let x = trie.label[child as usize];
                 let mut g = f;
                 let to = loop {
-                    if let Some(t) = goto(g, x) {
+                    if let Some(t) = trie.child(g, x) {
                         break t;
                     }
                     if g == 0 {
@@ -257,7 +206,7 @@ impl Lockstep {
         // it; the root's missing edges lead back to the root.
         let mut table = vec![0u32; states * stride];
         let r0 = renum[0] as usize * stride;
-        for (to, &c) in table[r0..r0 + stride].iter_mut().zip(&root) {
+        for (to, &c) in table[r0..r0 + stride].iter_mut().zip(&trie.root) {
             *to = renum_premul[if c == NONE { 0 } else { c as usize }];
         }
         for &sid in &order {
@@ -265,8 +214,8 @@ impl Lockstep {
             let row = renum[sid] as usize * stride;
             let from = renum[fail[sid] as usize] as usize * stride;
             table.copy_within(from..from + stride, row);
-            for child in children(sid) {
-                table[row + class[child as usize] as usize] = renum_premul[child as usize];
+            for child in trie.children(sid) {
+                table[row + trie.label[child as usize] as usize] = renum_premul[child as usize];
             }
         }
         let mut match_ranges = vec![(0u32, 0u32); n_match as usize];
@@ -432,6 +381,97 @@ impl Lockstep {
         for b in &bufs[1..] {
             out.extend_from_slice(b);
         }
+    }
+}
+
+/// No state, in a [`Trie`].
+const NONE: u32 = u32::MAX;
+
+/// A trie over byte labels, kept sparse: each state's children in a list in label order
+/// (`first`, `sibling`; `label` is the label of the edge into a state), the root's also in a
+/// full row. `own` holds the patterns that end at each state, in the order they were added.
+/// The lockstep DFA is built from one over byte classes; the matcher's line-edge automata,
+/// when folded into the one pass, are one over ASCII-lowercased bytes.
+pub(crate) struct Trie {
+    /// The root's child per label (256 entries).
+    root: Vec<u32>,
+    first: Vec<u32>,
+    sibling: Vec<u32>,
+    label: Vec<u8>,
+    own: Vec<Vec<u32>>,
+}
+
+impl Trie {
+    /// A trie with only its root, state 0.
+    pub(crate) fn new() -> Trie {
+        Trie {
+            root: vec![NONE; 256],
+            first: vec![NONE],
+            sibling: vec![NONE],
+            label: vec![0],
+            own: vec![Vec::new()],
+        }
+    }
+
+    /// Adds pattern `id`, spelled by `labels`. `None` when the states no longer fit a `u32`.
+    pub(crate) fn insert(&mut self, id: u32, labels: impl IntoIterator<Item = u8>) -> Option<()> {
+        let mut sid = 0usize;
+        for x in labels {
+            if sid == 0 && self.root[x as usize] != NONE {
+                sid = self.root[x as usize] as usize;
+                continue;
+            }
+            // The child for `x`, or where a new one goes to keep the list in label order.
+            let (mut prev, mut at) = (NONE, self.first[sid]);
+            while at != NONE && self.label[at as usize] < x {
+                (prev, at) = (at, self.sibling[at as usize]);
+            }
+            if at != NONE && self.label[at as usize] == x {
+                sid = at as usize;
+                continue;
+            }
+            let new = u32::try_from(self.own.len()).ok().filter(|&n| n != NONE)?;
+            self.first.push(NONE);
+            self.sibling.push(at);
+            self.label.push(x);
+            self.own.push(Vec::new());
+            if prev == NONE {
+                self.first[sid] = new;
+            } else {
+                self.sibling[prev as usize] = new;
+            }
+            if sid == 0 {
+                self.root[x as usize] = new;
+            }
+            sid = new as usize;
+        }
+        self.own[sid].push(id);
+        Some(())
+    }
+
+    /// The child of state `sid` on label `x`.
+    pub(crate) fn child(&self, sid: usize, x: u8) -> Option<u32> {
+        if sid == 0 {
+            return Some(self.root[x as usize]).filter(|&c| c != NONE);
+        }
+        let mut c = self.first[sid];
+        while c != NONE && self.label[c as usize] < x {
+            c = self.sibling[c as usize];
+        }
+        (c != NONE && self.label[c as usize] == x).then_some(c)
+    }
+
+    /// The children of state `sid`, in label order.
+    pub(crate) fn children(&self, sid: usize) -> impl Iterator<Item = u32> + '_ {
+        let head = Some(self.first[sid]).filter(|&c| c != NONE);
+        std::iter::successors(head, |&c| {
+            Some(self.sibling[c as usize]).filter(|&n| n != NONE)
+        })
+    }
+
+    /// The patterns that end at state `sid`.
+    pub(crate) fn own(&self, sid: usize) -> &[u32] {
+        &self.own[sid]
     }
 }
 

@@ -387,69 +387,27 @@ fn compile_error(s: &RuleSpec, e: &regex::Error) -> Error {
     Error::rule(s.origin.to_string(), message)
 }
 
-/// An anchored automaton stepped over the edge of each line.
+/// An anchored automaton stepped over the edge of each line (the aho-corasick ones with their
+/// anchored start state).
 enum EdgeAutomaton {
-    Dfa(dfa::DFA),
-    Nfa(contiguous::NFA),
+    Dfa(dfa::DFA, StateID),
+    Nfa(contiguous::NFA, StateID),
     Trie(EdgeTrie),
 }
 
-/// The edge keys as a plain trie over ASCII-folded bytes, for edges folded into the one pass:
-/// they are then only stepped on lines with a blank edge (a few steps each), so the cheapest
-/// build wins. Children are kept in flat sibling lists; a state lists the keys that end there.
-struct EdgeTrie {
-    /// Per state: its first child, or `NONE`.
-    first: Vec<u32>,
-    /// Per state: its next sibling, or `NONE`.
-    sibling: Vec<u32>,
-    /// Per state: the (ASCII-lowercased) byte of the edge into it.
-    byte: Vec<u8>,
-    /// Per state: the patterns that end there, in pattern order.
-    own: Vec<Vec<u32>>,
-}
-
-/// No state, in [`EdgeTrie`].
-const NONE: u32 = u32::MAX;
+/// The edge keys in a plain trie over ASCII-lowercased bytes, for edges folded into the one
+/// pass: they are then only stepped on lines with a blank edge (a few steps each), so the
+/// cheapest build wins.
+struct EdgeTrie(crate::lockstep::Trie);
 
 impl EdgeTrie {
-    fn new(patterns: &[Vec<u8>]) -> EdgeTrie {
-        let mut t = EdgeTrie {
-            first: vec![NONE],
-            sibling: vec![NONE],
-            byte: vec![0],
-            own: vec![Vec::new()],
-        };
+    fn new(patterns: &[Vec<u8>]) -> Result<EdgeTrie> {
+        let mut t = crate::lockstep::Trie::new();
         for (i, p) in patterns.iter().enumerate() {
-            let mut sid = 0usize;
-            for &b in p {
-                let b = b.to_ascii_lowercase();
-                sid = match t.child(sid, b) {
-                    Some(c) => c as usize,
-                    None => {
-                        let new = t.own.len() as u32;
-                        t.first.push(NONE);
-                        t.sibling.push(t.first[sid]);
-                        t.byte.push(b);
-                        t.own.push(Vec::new());
-                        t.first[sid] = new;
-                        new as usize
-                    }
-                };
-            }
-            t.own[sid].push(i as u32);
+            t.insert(i as u32, p.iter().map(u8::to_ascii_lowercase))
+                .ok_or_else(|| Error::other("too many rule patterns"))?;
         }
-        t
-    }
-
-    fn child(&self, sid: usize, b: u8) -> Option<u32> {
-        let mut c = self.first[sid];
-        while c != NONE {
-            if self.byte[c as usize] == b {
-                return Some(c);
-            }
-            c = self.sibling[c as usize];
-        }
-        None
+        Ok(EdgeTrie(t))
     }
 
     /// Reports `(pattern, bytes consumed)` for every key that `bytes` starts with, shortest
@@ -457,11 +415,11 @@ impl EdgeTrie {
     fn run(&self, bytes: impl Iterator<Item = u8>, base: u32, found: &mut impl FnMut(u32, usize)) {
         let mut sid = 0usize;
         for (i, b) in bytes.enumerate() {
-            match self.child(sid, b.to_ascii_lowercase()) {
+            match self.0.child(sid, b.to_ascii_lowercase()) {
                 Some(c) => sid = c as usize,
                 None => return,
             }
-            for &p in &self.own[sid] {
+            for &p in self.0.own(sid) {
                 found(base + p, i + 1);
             }
         }
@@ -470,7 +428,6 @@ impl EdgeTrie {
 
 struct Edge {
     automaton: EdgeAutomaton,
-    start: StateID,
     /// Global id of this automaton's pattern 0.
     base: u32,
 }
@@ -486,48 +443,39 @@ impl Edge {
         if patterns.is_empty() {
             return Ok(None);
         }
+        let base = base as u32;
+        if !every_line {
+            let automaton = EdgeAutomaton::Trie(EdgeTrie::new(patterns)?);
+            return Ok(Some(Edge { automaton, base }));
+        }
         let err = |e: aho_corasick::BuildError| {
             Error::other(format!("cannot build the rule automaton: {e}"))
         };
-        if !every_line {
-            return Ok(Some(Edge {
-                automaton: EdgeAutomaton::Trie(EdgeTrie::new(patterns)),
-                start: StateID::ZERO,
-                base: base as u32,
-            }));
-        }
+        let no_start = |e: aho_corasick::MatchError| {
+            Error::other(format!("cannot start the rule automaton: {e}"))
+        };
         let bytes: usize = patterns.iter().map(Vec::len).sum();
         let automaton = if bytes <= DFA_PATTERN_BYTES {
-            EdgeAutomaton::Dfa(
-                dfa::Builder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .start_kind(StartKind::Anchored)
-                    .prefilter(false)
-                    .build(patterns)
-                    .map_err(err)?,
-            )
+            let a = dfa::Builder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .start_kind(StartKind::Anchored)
+                .prefilter(false)
+                .build(patterns)
+                .map_err(err)?;
+            let start = a.start_state(Anchored::Yes).map_err(no_start)?;
+            EdgeAutomaton::Dfa(a, start)
         } else {
-            EdgeAutomaton::Nfa(
-                contiguous::Builder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .prefilter(false)
-                    .build(patterns)
-                    .map_err(err)?,
-            )
+            let a = contiguous::Builder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(patterns)
+                .map_err(err)?;
+            let start = a.start_state(Anchored::Yes).map_err(no_start)?;
+            EdgeAutomaton::Nfa(a, start)
         };
-        let start = match &automaton {
-            EdgeAutomaton::Dfa(a) => a.start_state(Anchored::Yes),
-            EdgeAutomaton::Nfa(a) => a.start_state(Anchored::Yes),
-            EdgeAutomaton::Trie(_) => unreachable!("built above"),
-        }
-        .map_err(|e| Error::other(format!("cannot start the rule automaton: {e}")))?;
-        Ok(Some(Edge {
-            automaton,
-            start,
-            base: base as u32,
-        }))
+        Ok(Some(Edge { automaton, base }))
     }
 
     /// Steps the automaton over `bytes` and reports `(global pattern, bytes consumed)` for every
@@ -535,8 +483,8 @@ impl Edge {
     #[inline]
     fn run(&self, bytes: impl Iterator<Item = u8>, mut found: impl FnMut(u32, usize)) {
         match &self.automaton {
-            EdgeAutomaton::Dfa(a) => step(a, self.start, self.base, bytes, &mut found),
-            EdgeAutomaton::Nfa(a) => step(a, self.start, self.base, bytes, &mut found),
+            EdgeAutomaton::Dfa(a, start) => step(a, *start, self.base, bytes, &mut found),
+            EdgeAutomaton::Nfa(a, start) => step(a, *start, self.base, bytes, &mut found),
             EdgeAutomaton::Trie(t) => t.run(bytes, self.base, &mut found),
         }
     }
@@ -1009,11 +957,11 @@ fn key_search(specs: &[RuleSpec], threads: usize) -> Vec<Option<FoundKeys>> {
 }
 
 /// The floating search: the lockstep DFA over the floating patterns (with the line-edge keys
-/// folded in when they can be), else an `AhoCorasick` automaton. Returns the DFA, the fold and
-/// the automaton; `base` is the id of the first floating pattern.
+/// folded in when they can be: `folded` is what [`fold_patterns`] gave for them), else an
+/// `AhoCorasick` automaton. Returns the DFA, the fold and the automaton; `base` is the id of
+/// the first floating pattern.
 fn floating_search(
-    start_p: &[Vec<u8>],
-    end_p: &[Vec<u8>],
+    folded: Option<(Vec<Vec<u8>>, Vec<u32>)>,
     float_p: &[Vec<u8>],
     base: u32,
 ) -> Result<(
@@ -1024,7 +972,7 @@ fn floating_search(
     let bytes: usize = float_p.iter().map(Vec::len).sum();
     let mut fold = None;
     let mut lockstep = None;
-    if let Some((fold_p, edge)) = fold_patterns(start_p, end_p) {
+    if let Some((fold_p, edge)) = folded {
         let all: Vec<Vec<u8>> = float_p.iter().cloned().chain(fold_p).collect();
         if all.iter().map(Vec::len).sum::<usize>() <= DFA_PATTERN_BYTES {
             lockstep = crate::lockstep::Lockstep::new(&all);
@@ -1245,12 +1193,14 @@ impl Matcher {
         }
         let [(start_p, start_t), (end_p, end_t), (float_p, float_t)] = pats;
         let floating_base = (start_p.len() + end_p.len()) as u32;
-        let build_floating = || floating_search(&start_p, &end_p, &float_p, floating_base);
+        let folded = fold_patterns(&start_p, &end_p);
         // Whether the edges will be folded into the one pass (`floating_search` tells for
         // sure; it only fails to fold these when the DFA cannot be built at all).
-        let folds = fold_patterns(&start_p, &end_p).is_some_and(|(p, _)| {
+        let folds = folded.as_ref().is_some_and(|(p, _)| {
             p.iter().chain(&float_p).map(Vec::len).sum::<usize>() <= DFA_PATTERN_BYTES
         });
+        let float_ref = &float_p;
+        let build_floating = move || floating_search(folded, float_ref, floating_base);
         let build_edges = |every_line: bool| -> Result<(Option<Edge>, Option<Edge>)> {
             Ok((
                 Edge::build(&start_p, 0, every_line)?,
@@ -2396,7 +2346,7 @@ mod tests {
     #[test]
     fn edge_automata_are_tries_when_folded_and_dfas_when_they_run_on_every_line() {
         let is_dfa =
-            |e: &Option<Edge>| matches!(e.as_ref().unwrap().automaton, EdgeAutomaton::Dfa(_));
+            |e: &Option<Edge>| matches!(e.as_ref().unwrap().automaton, EdgeAutomaton::Dfa(..));
         let is_trie =
             |e: &Option<Edge>| matches!(e.as_ref().unwrap().automaton, EdgeAutomaton::Trie(_));
         // Folded: the edge automata only see lines with a blank edge.
