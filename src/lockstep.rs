@@ -21,8 +21,10 @@
 //!
 //! The DFA is built here, straight into a table of our own (see [`Lockstep`]), so a step is two
 //! loads and an add. The hot loop reads [`BLOCK`] bytes per lane at a time (one bounds check
-//! per block) and only tests "is this a match state" (one compare) per step; matches are
-//! decoded in a cold function. The match states of an unanchored standard Aho-Corasick DFA are
+//! per block) and only tests "is this a match state" (one compare) per step. It has no call
+//! in it, so every lane's state stays in a register: it only notes which lanes met a match
+//! state, and each of those lanes walks its block again, reporting its matches from a cold
+//! function. The match states of an unanchored standard Aho-Corasick DFA are
 //! its only special states (it has no dead state). The tests compare every search with
 //! aho-corasick's `find_overlapping_iter`, match order included.
 
@@ -32,7 +34,8 @@ use memchr::memchr;
 /// 8 (its bounds checks and wide ids were the bottleneck, not the loads) and 16 was slowest (the
 /// states no longer fit in registers). With the table below and 64-byte blocks, 8 lanes took
 /// 8.8 instructions per byte against 11.7 before (callgrind, mixed list) and ran about a
-/// quarter faster (BENCHMARKS.md).
+/// quarter faster (BENCHMARKS.md); with every lane's state in a register, 6.3 (see
+/// `Lockstep::block`).
 pub(crate) const LANES: usize = 8;
 
 /// Bytes each lane reads per block: one bounds check and one copy per block instead of per
@@ -254,13 +257,13 @@ impl Lockstep {
 
     /// The state after `sid` on byte `b`.
     #[inline(always)]
-    fn next(&self, sid: u32, b: u8) -> u32 {
-        let i = sid as usize + self.classes[b as usize] as usize;
+    fn next(&self, sid: usize, b: u8) -> usize {
+        let i = sid + self.classes[b as usize] as usize;
         debug_assert!(i < self.trans.len());
         // SAFETY: `sid` is a premultiplied state id (the start state or an entry of `trans`, all
         // of which `copy` built as `state * stride` with `state` < the number of states) and a
         // class is < `stride`, so `i` < states * stride = `trans.len()`.
-        unsafe { *self.trans.get_unchecked(i) }
+        unsafe { *self.trans.get_unchecked(i) as usize }
     }
 
     /// Appends to `out` every overlapping match in `chunk` as `(pattern, start, end)`, in the
@@ -281,7 +284,7 @@ impl Lockstep {
 
     fn search(&self, chunk: &[u8], first: u32, out: &mut Vec<Hit>) {
         if chunk.len() < MIN_SPLIT {
-            self.walk(chunk, 0, chunk.len(), first, out);
+            self.walk(chunk, 0, chunk.len(), first as usize, out);
         } else {
             self.lockstep::<LANES>(chunk, first, out);
         }
@@ -289,10 +292,11 @@ impl Lockstep {
 
     /// Steps one walk from state `sid` over `chunk[from..to]`, appending its matches to `out`.
     #[inline]
-    fn walk(&self, chunk: &[u8], from: usize, to: usize, mut sid: u32, out: &mut Vec<Hit>) {
+    fn walk(&self, chunk: &[u8], from: usize, to: usize, mut sid: usize, out: &mut Vec<Hit>) {
+        let limit = self.match_limit as usize;
         for (i, &b) in chunk[from..to].iter().enumerate() {
             sid = self.next(sid, b);
-            if sid < self.match_limit {
+            if sid < limit {
                 self.report(sid, from + i + 1, out);
             }
         }
@@ -301,11 +305,39 @@ impl Lockstep {
     /// Appends the matches of match state `sid`, entered on the byte before offset `end`.
     #[cold]
     #[inline(never)]
-    fn report(&self, sid: u32, end: usize, out: &mut Vec<Hit>) {
-        let (a, b) = self.match_ranges[sid as usize / self.stride];
+    fn report(&self, sid: usize, end: usize, out: &mut Vec<Hit>) {
+        let (a, b) = self.match_ranges[sid / self.stride];
         for &(p, back, trail) in &self.matches[a as usize..b as usize] {
             out.push((p, end - back as usize, end - trail as usize));
         }
+    }
+
+    /// Steps lane `l` from state `sids[l]` over `blocks[l]`, all lanes together, and returns
+    /// the set of lanes (bit `l`) that entered a match state on the way; their matches are not
+    /// reported here. A function of its own, with no call inside, so that every lane's state
+    /// stays in a register: with the report call inside the loop, LLVM kept four or five of the
+    /// eight on the stack (a load and a store more per step), and the loop took 8.8
+    /// instructions per byte against 6.3 now (callgrind, BENCHMARKS.md Round 9).
+    #[inline(never)]
+    // `k` indexes every lane's block: a byte of each lane per step is the point of the loop.
+    #[allow(clippy::needless_range_loop)]
+    fn block<const L: usize>(&self, sids: &mut [usize; L], blocks: &[[u8; BLOCK]; L]) -> u64 {
+        const { assert!(L <= 64) };
+        let limit = self.match_limit as usize;
+        let mut s = *sids;
+        let mut hits = 0u64;
+        for k in 0..BLOCK {
+            for l in 0..L {
+                s[l] = self.next(s[l], blocks[l][k]);
+                if s[l] < limit {
+                    // Keeps this a branch; as a `setb`/`or` it costs four instructions a step.
+                    std::hint::cold_path();
+                    hits |= 1 << l;
+                }
+            }
+        }
+        *sids = s;
+        hits
     }
 
     /// Cuts `chunk` into `L` segments, each starting at offset 0 or right after a `\n`:
@@ -328,7 +360,7 @@ impl Lockstep {
     /// `\n` bytes, which keep it in the (non-matching) start state, so uneven segments do not
     /// leave one long serial tail. When only a quarter of the lanes are still busy, they finish
     /// one after the other.
-    // `k` indexes every lane's block: a byte of each lane per step is the point of the loop.
+    // `l` indexes several per-lane arrays at once.
     #[allow(clippy::needless_range_loop)]
     fn lockstep<const L: usize>(&self, chunk: &[u8], first: u32, out: &mut Vec<Hit>) {
         const IDLE: [u8; BLOCK] = [b'\n'; BLOCK];
@@ -336,16 +368,15 @@ impl Lockstep {
         // Lane 0 appends to `out` directly; the others collect apart and are appended in order.
         let mut bufs: [Vec<Hit>; L] = std::array::from_fn(|_| Vec::new());
         bufs[0] = std::mem::take(out);
-        let mut sids = [self.line_start; L];
-        sids[0] = first;
-        let limit = self.match_limit;
+        let mut sids = [self.line_start as usize; L];
+        sids[0] = first as usize;
         loop {
             let busy: [bool; L] = std::array::from_fn(|l| ends[l] - pos[l] >= BLOCK);
             for l in 0..L {
                 if !busy[l] && pos[l] < ends[l] {
                     self.walk(chunk, pos[l], ends[l], sids[l], &mut bufs[l]);
                     pos[l] = ends[l];
-                    sids[l] = self.line_start;
+                    sids[l] = self.line_start as usize;
                 }
             }
             if busy.iter().filter(|&&b| b).count() * 4 <= L {
@@ -359,13 +390,16 @@ impl Lockstep {
                     IDLE
                 }
             });
-            for k in 0..BLOCK {
-                for l in 0..L {
-                    let sid = self.next(sids[l], blocks[l][k]);
-                    sids[l] = sid;
-                    if sid < limit {
-                        self.report(sid, pos[l] + k + 1, &mut bufs[l]);
-                    }
+            // A lane that met a match state walks its block again, reporting: on 20 MB of
+            // English with the packs, at most one lane's block in 25 (12,491 match states
+            // entered, 312,500 lane blocks).
+            let before = sids;
+            let hits = self.block(&mut sids, &blocks);
+            for l in 0..L {
+                if hits & (1 << l) != 0 {
+                    // Idle lanes stay in `line_start` on `\n`, which reports nothing.
+                    debug_assert!(busy[l]);
+                    self.walk(chunk, pos[l], pos[l] + BLOCK, before[l], &mut bufs[l]);
                 }
             }
             for l in 0..L {
@@ -809,6 +843,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn matches_on_every_byte_and_across_block_edges() {
+        // Every byte enters a match state, in every lane and block, and "aab" and "aaaa"
+        // matches straddle block edges: each lane with a hit walks its block again from the
+        // state it began the block in.
+        let pats: Vec<Vec<u8>> = ["a", "aa", "aab", "aaaa", "b"]
+            .iter()
+            .map(|p| p.as_bytes().to_vec())
+            .collect();
+        let ls = Lockstep::new(&pats).unwrap();
+        let ac = searcher(&pats);
+        let mut c = Vec::new();
+        for n in (1..40).chain(60..70).chain(120..135).cycle().take(400) {
+            c.extend(std::iter::repeat_n(b'a', n));
+            c.extend_from_slice(b"b\n");
+        }
+        assert!(c.len() > 8 * MIN_SPLIT);
+        check(&ls, &ac, &pats, &c);
+        // The same with uppercase bytes (ASCII case folded) and no final newline.
+        c.make_ascii_uppercase();
+        c.pop();
+        check(&ls, &ac, &pats, &c);
     }
 
     /// The floating patterns of the built-in packs, collected as `Matcher::new` does (casings of
