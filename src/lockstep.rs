@@ -361,8 +361,6 @@ impl Lockstep {
     /// `\n` bytes, which keep it in the (non-matching) start state, so uneven segments do not
     /// leave one long serial tail. When only a quarter of the lanes are still busy, they finish
     /// one after the other.
-    // `l` indexes several per-lane arrays at once.
-    #[allow(clippy::needless_range_loop)]
     fn lockstep<const L: usize>(&self, chunk: &[u8], first: u32, out: &mut Vec<Hit>) {
         const IDLE: [u8; BLOCK] = [b'\n'; BLOCK];
         let (mut pos, ends) = Self::split::<L>(chunk);

@@ -956,6 +956,13 @@ fn key_search(specs: &[RuleSpec], threads: usize) -> Vec<Option<FoundKeys>> {
     found
 }
 
+/// Whether the folded edge patterns and the floating ones are small enough for one lockstep
+/// DFA. `Matcher::with_threads` asks this before `floating_search` is done, to build the edge
+/// automata it will need alongside it.
+fn fold_fits(fold_p: &[Vec<u8>], float_p: &[Vec<u8>]) -> bool {
+    fold_p.iter().chain(float_p).map(Vec::len).sum::<usize>() <= DFA_PATTERN_BYTES
+}
+
 /// The floating search: the lockstep DFA over the floating patterns (with the line-edge keys
 /// folded in when they can be: `folded` is what [`fold_patterns`] gave for them), else an
 /// `AhoCorasick` automaton. Returns the DFA, the fold and the automaton; `base` is the id of
@@ -972,16 +979,16 @@ fn floating_search(
     let bytes: usize = float_p.iter().map(Vec::len).sum();
     let mut fold = None;
     let mut lockstep = None;
-    if let Some((fold_p, edge)) = folded {
+    if let Some((fold_p, edge)) = folded
+        && fold_fits(&fold_p, float_p)
+    {
         let all: Vec<Vec<u8>> = float_p.iter().cloned().chain(fold_p).collect();
-        if all.iter().map(Vec::len).sum::<usize>() <= DFA_PATTERN_BYTES {
-            lockstep = crate::lockstep::Lockstep::new(&all);
-            if lockstep.is_some() && !edge.is_empty() {
-                fold = Some(Fold {
-                    base: base + float_p.len() as u32,
-                    edge: edge.into_boxed_slice(),
-                });
-            }
+        lockstep = crate::lockstep::Lockstep::new(&all);
+        if lockstep.is_some() && !edge.is_empty() {
+            fold = Some(Fold {
+                base: base + float_p.len() as u32,
+                edge: edge.into_boxed_slice(),
+            });
         }
     }
     if lockstep.is_none() && bytes <= DFA_PATTERN_BYTES {
@@ -1196,9 +1203,7 @@ impl Matcher {
         let folded = fold_patterns(&start_p, &end_p);
         // Whether the edges will be folded into the one pass (`floating_search` tells for
         // sure; it only fails to fold these when the DFA cannot be built at all).
-        let folds = folded.as_ref().is_some_and(|(p, _)| {
-            p.iter().chain(&float_p).map(Vec::len).sum::<usize>() <= DFA_PATTERN_BYTES
-        });
+        let folds = folded.as_ref().is_some_and(|(p, _)| fold_fits(p, &float_p));
         let float_ref = &float_p;
         let build_floating = move || floating_search(folded, float_ref, floating_base);
         let build_edges = |every_line: bool| -> Result<(Option<Edge>, Option<Edge>)> {
