@@ -129,6 +129,21 @@ const NFA_SIZE_LIMIT: usize = 10 << 20;
 /// the lazy DFA first (callgrind, BENCHMARKS.md "Round 5").
 const BACKTRACK_BYTES: usize = 256;
 
+/// A regex whose NFA has at most this many states goes to the lazy DFA first once it has
+/// verified [`WARM_CALLS`] lines on a thread: such a DFA soon holds the states its lines need,
+/// and then decides a line in a step per byte, where the backtracker visits every (state,
+/// position) pair it can reach and first clears a bit per pair. Larger NFAs (`.{0,160}`
+/// between words, say) keep building new DFA states for each line they meet, so they stay
+/// with the backtracker. With the packs on 200 MB this cut the run's instructions by 5%
+/// (callgrind, 2,447 -> 2,318 M; 20 MB: 438.0 -> 432.5 M), where the lazy DFA first for
+/// every regex had cost more on 20 MB than it saved on 200 (BENCHMARKS.md Round 10).
+const DFA_FIRST_STATES: usize = 400;
+
+/// Lines a regex verifies on a thread before a small one goes to the lazy DFA first (see
+/// [`DFA_FIRST_STATES`]): most regexes meet only a few lines, too few to pay for the DFA states
+/// they would build.
+const WARM_CALLS: u32 = 100;
+
 /// A regex compiled on first use.
 ///
 /// Drop rules only ask "does the line match", so their regex is compiled without capture groups,
@@ -161,6 +176,15 @@ impl Compiled {
         }
     }
 
+    /// As [`Compiled::is_match`], with the lazy DFA first or not (see [`Tester::is_match_in`]).
+    #[cfg(test)]
+    fn is_match_in(&self, line: &[u8], dfa_first: bool) -> bool {
+        match self {
+            Compiled::Test(t) => t.is_match_in(line, Some(dfa_first)),
+            other => other.is_match(line),
+        }
+    }
+
     fn spans(&self) -> Option<&Regex> {
         match self {
             Compiled::Spans(re) => Some(re),
@@ -177,8 +201,9 @@ impl Compiled {
 /// BENCHMARKS.md "Round 5"), and compilation is a fixed cost that no thread count shortens.
 /// The engines are meta's, tried in another order: the bounded backtracker on short lines (see
 /// [`BACKTRACK_BYTES`]), the lazy DFA on longer ones, and the PikeVM when the lazy DFA gives
-/// up (a Unicode `\b` met a non-ASCII byte, or its cache thrashes). Every engine decides the
-/// same language, so only the cost differs.
+/// up (a Unicode `\b` met a non-ASCII byte, or its cache thrashes). A small regex that has
+/// met many lines tries the lazy DFA before the backtracker (see [`DFA_FIRST_STATES`]). Every
+/// engine decides the same language, so only the cost differs.
 struct Tester {
     /// `None` when the lazy DFA cannot be built (its cache cannot hold this NFA's minimum).
     dfa: Option<hybrid::dfa::DFA>,
@@ -188,6 +213,8 @@ struct Tester {
     min_len: usize,
     /// Lines longer than this cannot match (regexes anchored at both ends).
     max_len: usize,
+    /// The NFA is small enough for the lazy DFA first once warm (see [`DFA_FIRST_STATES`]).
+    small: bool,
     pool: Pool<TesterCache, CacheFn>,
 }
 
@@ -200,6 +227,8 @@ struct TesterCache {
     backtrack: backtrack::Cache,
     /// Made on first use: the PikeVM's cache is sized by the NFA and rarely needed.
     pikevm: Option<pikevm::Cache>,
+    /// Lines verified with this cache, counted up to [`WARM_CALLS`].
+    calls: u32,
 }
 
 impl Tester {
@@ -218,6 +247,7 @@ impl Tester {
             )
             .build_from_nfa(nfa.clone())
             .ok();
+        let small = nfa.states().len() <= DFA_FIRST_STATES && dfa.is_some();
         let backtrack = backtrack::BoundedBacktracker::new_from_nfa(nfa.clone()).ok()?;
         let pikevm = pikevm::PikeVM::new_from_nfa(nfa).ok()?;
         let props = hir.properties();
@@ -232,6 +262,7 @@ impl Tester {
             dfa: d.as_ref().map(hybrid::dfa::DFA::create_cache),
             backtrack: b.create_cache(),
             pikevm: None,
+            calls: 0,
         });
         Some(Tester {
             dfa,
@@ -239,11 +270,18 @@ impl Tester {
             pikevm,
             min_len: props.minimum_len().unwrap_or(usize::MAX),
             max_len,
+            small,
             pool: Pool::new(create),
         })
     }
 
     fn is_match(&self, line: &[u8]) -> bool {
+        self.is_match_in(line, None)
+    }
+
+    /// As [`Tester::is_match`], with the lazy DFA first or not as `dfa_first` says (tests try
+    /// both orders on every line), or as the regex's size and use decide when it is `None`.
+    fn is_match_in(&self, line: &[u8], dfa_first: Option<bool>) -> bool {
         // What `meta` rules out before it searches; the anchors it checks there need a search
         // that starts or ends inside the haystack, which this one never does.
         if line.len() < self.min_len || line.len() > self.max_len {
@@ -252,6 +290,22 @@ impl Tester {
         let input = Input::new(line).earliest(true);
         let mut cache = self.pool.get();
         let cache = &mut *cache;
+        let dfa_first = dfa_first.unwrap_or_else(|| {
+            let warm = cache.calls >= WARM_CALLS;
+            if self.small && !warm {
+                cache.calls += 1;
+            }
+            self.small && warm
+        });
+        // The lazy DFA quits on a non-ASCII byte when the regex has a Unicode `\b`: a short
+        // line then goes to the backtracker, as before, not straight to the slower PikeVM.
+        let mut lazy_dfa = || match (&self.dfa, cache.dfa.as_mut()) {
+            (Some(dfa), Some(c)) => dfa.try_search_fwd(c, &input).ok().map(|m| m.is_some()),
+            _ => None,
+        };
+        if dfa_first && let Some(hit) = lazy_dfa() {
+            return hit;
+        }
         if line.len() <= BACKTRACK_BYTES
             && line.len() < self.backtrack.max_haystack_len()
             && let Ok(hit) = self
@@ -260,10 +314,8 @@ impl Tester {
         {
             return hit;
         }
-        if let (Some(dfa), Some(c)) = (&self.dfa, cache.dfa.as_mut())
-            && let Ok(hit) = dfa.try_search_fwd(c, &input)
-        {
-            return hit.is_some();
+        if !dfa_first && let Some(hit) = lazy_dfa() {
+            return hit;
         }
         let c = cache
             .pikevm
@@ -2481,9 +2533,11 @@ mod tests {
 
     /// Drop rules' regexes are searched by engines chosen here (forward only, see `Tester`),
     /// not by `regex`: on the packs' own example lines and the fixtures, every built-in regex
-    /// must give `regex`'s answer on each path. Each line is tried as it is (backtracker),
-    /// behind 300 blanks (past `BACKTRACK_BYTES`: lazy DFA), behind 150 no-break spaces (a lazy
-    /// DFA with a Unicode `\b` gives up on non-ASCII: PikeVM) and followed by 300 blanks.
+    /// must give `regex`'s answer on each path. Each line is tried as it is (backtracker, or
+    /// the lazy DFA first), behind 300 blanks (past `BACKTRACK_BYTES`: lazy DFA), behind 150
+    /// no-break spaces (a lazy DFA with a Unicode `\b` gives up on non-ASCII: PikeVM, or with
+    /// the lazy DFA first, the backtracker) and followed by 300 blanks; in both orders and in
+    /// the order the regex's size and use choose.
     #[test]
     fn built_in_regexes_give_the_regex_crates_answer_on_every_engine_path() {
         let examples = example_lines();
@@ -2523,13 +2577,43 @@ mod tests {
                 .unwrap();
             for (i, line) in &lines {
                 let want = reference.is_match(line.as_bytes());
-                assert_eq!(ours.is_match(line.as_bytes()), want, "{}: {line:?}", s.id);
+                let line = line.as_bytes();
+                assert_eq!(ours.is_match(line), want, "{}: {line:?}", s.id);
+                for dfa_first in [false, true] {
+                    let got = ours.is_match_in(line, dfa_first);
+                    assert_eq!(got, want, "{} (DFA first: {dfa_first}): {line:?}", s.id);
+                }
                 hits[*i] += usize::from(want);
             }
         }
         // Both drop shapes occur, and every padding leaves lines that match.
         assert!(shapes.iter().all(|&n| n > 0), "{shapes:?}");
         assert!(hits.iter().all(|&n| n > 20), "{hits:?}");
+    }
+
+    /// A small regex counts the lines it verifies up to `WARM_CALLS` and then tries the lazy
+    /// DFA first; on a non-ASCII line its Unicode `\b` makes that DFA quit, and the answer
+    /// still equals `regex`'s. A large regex never counts (it stays with the backtracker).
+    #[test]
+    fn a_small_regex_tries_the_lazy_dfa_first_once_warm() {
+        let hir = keys::parse(r"\bfoo\b", true).unwrap();
+        let small = Tester::new(&hir).unwrap();
+        assert!(small.small);
+        let reference = Regex::new(r"(?i)\bfoo\b").unwrap();
+        let lines = ["a foo b", "afoob", "é foo é", "éfooé", "FOO", "xyz"];
+        for i in 0..WARM_CALLS as usize * 2 {
+            let line = lines[i % lines.len()].as_bytes();
+            assert_eq!(small.is_match(line), reference.is_match(line), "{line:?}");
+            let calls = small.pool.get().calls as usize;
+            assert_eq!(calls, (i + 1).min(WARM_CALLS as usize));
+        }
+        let hir = keys::parse(r"^\s*sign up\b.{0,160}\bnewsletters?\b", true).unwrap();
+        let large = Tester::new(&hir).unwrap();
+        assert!(!large.small);
+        for _ in 0..WARM_CALLS * 2 {
+            assert!(large.is_match(b"Sign up for our daily newsletter"));
+        }
+        assert_eq!(large.pool.get().calls, 0);
     }
 
     /// Compiling on several threads gives the same rules and the same verdicts, and reports the
