@@ -21,7 +21,9 @@
 //!
 //! The DFA is built here, straight into a table of our own (see [`Lockstep`]), so a step is two
 //! loads and an add. The hot loop reads [`BLOCK`] bytes per lane at a time (one bounds check
-//! per block) and only tests "is this a match state" (one compare) per step. It has no call
+//! per block) and only tests "is this a match state" (one compare) per step. Where the CPU
+//! has AVX-512 VBMI, the blocks are filled with the bytes' classes rather than the bytes (see
+//! `classify`), which takes the class lookup out of the loop. It has no call
 //! in it, so every lane's state stays in a register: it only notes which lanes met a match
 //! state, and each of those lanes walks its block again, reporting its matches from a cold
 //! function. The match states of an unanchored standard Aho-Corasick DFA are
@@ -75,6 +77,9 @@ pub(crate) struct Lockstep {
     /// (pattern, bytes from the reported start to the match end, line-break bytes at the
     /// pattern's end) of every match state, in aho-corasick's order.
     matches: Box<[(u32, u32, u32)]>,
+    /// The CPU translates a block of bytes to their classes in a few instructions (see
+    /// [`classify`]), so the hot loop reads classes and skips its own class lookup.
+    simd_classes: bool,
 }
 
 impl Lockstep {
@@ -246,6 +251,7 @@ impl Lockstep {
             stride,
             match_ranges: match_ranges.into_boxed_slice(),
             matches: matches.into_boxed_slice(),
+            simd_classes: classify::available(),
         })
     }
 
@@ -263,6 +269,16 @@ impl Lockstep {
         // SAFETY: `sid` is a premultiplied state id (the start state or an entry of `trans`, all
         // of which `copy` built as `state * stride` with `state` < the number of states) and a
         // class is < `stride`, so `i` < states * stride = `trans.len()`.
+        unsafe { *self.trans.get_unchecked(i) as usize }
+    }
+
+    /// The state after `sid` on a byte of class `class`, which must be an entry of `classes`
+    /// (that is what [`classify::translate`] writes).
+    #[inline(always)]
+    fn next_by_class(&self, sid: usize, class: u8) -> usize {
+        let i = sid + class as usize;
+        debug_assert!(i < self.trans.len());
+        // SAFETY: as in `next`: `sid` is a premultiplied state id and every class is < `stride`.
         unsafe { *self.trans.get_unchecked(i) as usize }
     }
 
@@ -314,21 +330,30 @@ impl Lockstep {
 
     /// Steps lane `l` from state `sids[l]` over `blocks[l]`, all lanes together, and returns
     /// the set of lanes (bit `l`) that entered a match state on the way; their matches are not
-    /// reported here. A function of its own, with no call inside, so that every lane's state
+    /// reported here. The blocks hold input bytes, or with `CLASSES` their classes (see
+    /// [`classify`]). A function of its own, with no call inside, so that every lane's state
     /// stays in a register: with the report call inside the loop, LLVM kept four or five of the
     /// eight on the stack (a load and a store more per step), and the loop took 8.8
     /// instructions per byte against 6.3 now (callgrind, BENCHMARKS.md Round 9).
     #[inline(never)]
     // `k` indexes every lane's block: a byte of each lane per step is the point of the loop.
     #[allow(clippy::needless_range_loop)]
-    fn block<const L: usize>(&self, sids: &mut [usize; L], blocks: &[[u8; BLOCK]; L]) -> u64 {
+    fn block<const L: usize, const CLASSES: bool>(
+        &self,
+        sids: &mut [usize; L],
+        blocks: &[[u8; BLOCK]; L],
+    ) -> u64 {
         const { assert!(L <= 64) };
         let limit = self.match_limit as usize;
         let mut s = *sids;
         let mut hits = 0u64;
         for k in 0..BLOCK {
             for l in 0..L {
-                s[l] = self.next(s[l], blocks[l][k]);
+                s[l] = if CLASSES {
+                    self.next_by_class(s[l], blocks[l][k])
+                } else {
+                    self.next(s[l], blocks[l][k])
+                };
                 if s[l] < limit {
                     // Keeps this a branch: LLVM otherwise computes the bit with `xor`, `cmp`, `setb`,
                     // `shl` and `or` on every step, against one fused compare-and-branch.
@@ -362,6 +387,19 @@ impl Lockstep {
     /// leave one long serial tail. When only a quarter of the lanes are still busy, they finish
     /// one after the other.
     fn lockstep<const L: usize>(&self, chunk: &[u8], first: u32, out: &mut Vec<Hit>) {
+        self.lockstep_in::<L>(chunk, first, out, self.simd_classes);
+    }
+
+    /// As [`Lockstep::lockstep`], with the lanes' blocks holding classes when `simd_classes`
+    /// is true (only where the CPU allows it) and bytes when false: the tests try both.
+    fn lockstep_in<const L: usize>(
+        &self,
+        chunk: &[u8],
+        first: u32,
+        out: &mut Vec<Hit>,
+        simd_classes: bool,
+    ) {
+        let simd_classes = simd_classes && self.simd_classes;
         const IDLE: [u8; BLOCK] = [b'\n'; BLOCK];
         let (mut pos, ends) = Self::split::<L>(chunk);
         // Lane 0 appends to `out` directly; the others collect apart and are appended in order.
@@ -369,7 +407,13 @@ impl Lockstep {
         bufs[0] = std::mem::take(out);
         let mut sids = [self.line_start as usize; L];
         sids[0] = first as usize;
-        let mut blocks = [IDLE; L];
+        // Idle lanes read `\n`, as a byte or as its class.
+        let idle = if simd_classes {
+            [self.classes[b'\n' as usize]; BLOCK]
+        } else {
+            IDLE
+        };
+        let mut blocks = [idle; L];
         loop {
             let busy: [bool; L] = std::array::from_fn(|l| ends[l] - pos[l] >= BLOCK);
             for l in 0..L {
@@ -385,17 +429,28 @@ impl Lockstep {
             // Filled in place: built as a new array each round, each block was copied three
             // times on its way in.
             for l in 0..L {
-                if busy[l] {
-                    blocks[l].copy_from_slice(&chunk[pos[l]..pos[l] + BLOCK]);
+                if !busy[l] {
+                    blocks[l] = idle;
+                } else if simd_classes {
+                    let from = &chunk[pos[l]..pos[l] + BLOCK];
+                    // SAFETY: `simd_classes` is only true where `classify::available()` said
+                    // the CPU has what `translate` uses.
+                    unsafe {
+                        classify::translate(&self.classes, from.try_into().unwrap(), &mut blocks[l])
+                    };
                 } else {
-                    blocks[l] = IDLE;
+                    blocks[l].copy_from_slice(&chunk[pos[l]..pos[l] + BLOCK]);
                 }
             }
             // A lane that met a match state walks its block again, reporting: on 20 MB of
             // English with the packs, at most one lane's block in 25 (12,491 match states
             // entered, 312,500 lane blocks).
             let before = sids;
-            let hits = self.block(&mut sids, &blocks);
+            let hits = if simd_classes {
+                self.block::<L, true>(&mut sids, &blocks)
+            } else {
+                self.block::<L, false>(&mut sids, &blocks)
+            };
             for l in 0..L {
                 if hits & (1 << l) != 0 {
                     // Idle lanes stay in `line_start` on `\n`, which reports nothing.
@@ -415,6 +470,72 @@ impl Lockstep {
         *out = std::mem::take(&mut bufs[0]);
         for b in &bufs[1..] {
             out.extend_from_slice(b);
+        }
+    }
+}
+
+/// Bytes to byte classes, 64 at a time, with AVX-512 VBMI.
+///
+/// # Why this module exists
+///
+/// Each step of the hot loop ([`Lockstep::block`]) loads a byte, loads its class and then the
+/// next state: three loads, and the loop is bound by the CPU's load ports rather than by the
+/// chain of dependent loads (eight walks keep that busy). The lanes' blocks are copied out of
+/// the chunk anyway; with VBMI the copy can write each byte's class instead, looked up in the
+/// 256-byte class table by two `vpermt2b` (128 entries each) and a blend on the top bit, so
+/// the loop loads twice per step. `lit -j1` over 200 MB: median 269 -> 241 ms, packs 564 ->
+/// 537 ms (`benches/rr.sh 11`, BENCHMARKS.md Round 10). Elsewhere (no VBMI, not x86-64, or
+/// under valgrind, which has no AVX-512) the loop looks classes up itself.
+mod classify {
+    /// Whether this CPU can run [`translate`].
+    pub(super) fn available() -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::is_x86_feature_detected!("avx512f")
+                && std::is_x86_feature_detected!("avx512bw")
+                && std::is_x86_feature_detected!("avx512vbmi")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    }
+
+    /// Writes `classes[b]` for each byte `b` of `from` to `to`.
+    ///
+    /// # Safety
+    ///
+    /// The CPU must have AVX-512 F, BW and VBMI ([`available`] says so).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+    pub(super) unsafe fn translate(classes: &[u8; 256], from: &[u8; 64], to: &mut [u8; 64]) {
+        use std::arch::x86_64::*;
+        let t = classes.as_ptr();
+        // SAFETY: every load and store is of 64 bytes inside `classes`, `from` or `to`
+        // (unaligned forms), and the caller vouches for the instructions.
+        unsafe {
+            let bytes = _mm512_loadu_si512(from.as_ptr().cast());
+            let [t0, t1, t2, t3] = [0, 64, 128, 192].map(|i| _mm512_loadu_si512(t.add(i).cast()));
+            // Each picks by the low 7 bits of a byte: entries 0-127, and 128-255.
+            let low = _mm512_permutex2var_epi8(t0, bytes, t1);
+            let high = _mm512_permutex2var_epi8(t2, bytes, t3);
+            let top = _mm512_movepi8_mask(bytes);
+            _mm512_storeu_si512(
+                to.as_mut_ptr().cast(),
+                _mm512_mask_blend_epi8(top, low, high),
+            );
+        }
+    }
+
+    /// Never called: [`available`] is false where this stands in.
+    ///
+    /// # Safety
+    ///
+    /// None needed; it is `unsafe` to match the x86-64 form.
+    #[cfg(not(target_arch = "x86_64"))]
+    pub(super) unsafe fn translate(classes: &[u8; 256], from: &[u8; 64], to: &mut [u8; 64]) {
+        for (t, &b) in to.iter_mut().zip(from) {
+            *t = classes[b as usize];
         }
     }
 }
@@ -555,13 +676,19 @@ mod tests {
     fn check(ls: &Lockstep, ac: &AhoCorasick, pats: &[Vec<u8>], chunk: &[u8]) {
         let want = reference(ac, pats, chunk);
         let seed = (7, 0, 0);
-        let runs: [(&str, Search); 6] = [
+        let runs: [(&str, Search); 8] = [
             ("find_all", |l, c, o| l.find_all(c, o)),
             ("2 lanes", |l, c, o| l.lockstep::<2>(c, l.start, o)),
             ("3 lanes", |l, c, o| l.lockstep::<3>(c, l.start, o)),
             ("LANES", |l, c, o| l.lockstep::<LANES>(c, l.start, o)),
             ("8 lanes", |l, c, o| l.lockstep::<8>(c, l.start, o)),
             ("16 lanes", |l, c, o| l.lockstep::<16>(c, l.start, o)),
+            ("3 lanes, byte lookup", |l, c, o| {
+                l.lockstep_in::<3>(c, l.start, o, false)
+            }),
+            ("LANES, byte lookup", |l, c, o| {
+                l.lockstep_in::<LANES>(c, l.start, o, false)
+            }),
         ];
         for (name, run) in runs {
             let mut got = vec![seed];
@@ -728,11 +855,14 @@ mod tests {
     /// [`reference_lines`]; and `find_all` against the plain reference.
     fn check_lines(ls: &Lockstep, ac: &AhoCorasick, pats: &[Vec<u8>], chunk: &[u8]) {
         let want = reference_lines(ac, pats, chunk);
-        let runs: [(&str, Search); 4] = [
+        let runs: [(&str, Search); 5] = [
             ("find_lines", |l, c, o| l.find_lines(c, o)),
             ("2 lanes", |l, c, o| l.lockstep::<2>(c, l.line_start, o)),
             ("3 lanes", |l, c, o| l.lockstep::<3>(c, l.line_start, o)),
             ("LANES", |l, c, o| l.lockstep::<LANES>(c, l.line_start, o)),
+            ("LANES, byte lookup", |l, c, o| {
+                l.lockstep_in::<LANES>(c, l.line_start, o, false)
+            }),
         ];
         for (name, run) in runs {
             let mut got = Vec::new();
@@ -868,6 +998,35 @@ mod tests {
         c.make_ascii_uppercase();
         c.pop();
         check(&ls, &ac, &pats, &c);
+    }
+
+    /// Where the CPU has VBMI, each block's classes come from `classify::translate`: it must
+    /// give the class table's entry for every byte value, in every position of the block, and
+    /// the automaton uses it exactly when `classify::available()` says so.
+    #[test]
+    fn simd_classes_equal_the_class_table() {
+        let pats: Vec<Vec<u8>> = ["ab", "\u{e9}t\u{e9}", "\n(", "*x\r\n", "\u{ff}"]
+            .iter()
+            .map(|p| p.as_bytes().to_vec())
+            .collect();
+        let ls = Lockstep::new(&pats).unwrap();
+        assert_eq!(ls.simd_classes, classify::available());
+        if !ls.simd_classes {
+            return;
+        }
+        // Four blocks that hold every byte value, each shifted so that a value meets every
+        // position over the set.
+        for shift in 0..64 {
+            for quarter in 0..4 {
+                let from: [u8; BLOCK] =
+                    std::array::from_fn(|i| ((quarter * 64 + (i + shift) % 64) % 256) as u8);
+                let mut to = [0u8; BLOCK];
+                // SAFETY: `available()` said the CPU has what it needs.
+                unsafe { classify::translate(&ls.classes, &from, &mut to) };
+                let want: [u8; BLOCK] = std::array::from_fn(|i| ls.classes[from[i] as usize]);
+                assert_eq!(to, want, "shift {shift}, quarter {quarter}");
+            }
+        }
     }
 
     /// The floating patterns of the built-in packs, collected as `Matcher::new` does (casings of
