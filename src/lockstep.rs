@@ -428,18 +428,17 @@ impl Lockstep {
             }
             // Filled in place: built as a new array each round, each block was copied three
             // times on its way in.
-            for l in 0..L {
-                if !busy[l] {
-                    blocks[l] = idle;
-                } else if simd_classes {
-                    let from = &chunk[pos[l]..pos[l] + BLOCK];
-                    // SAFETY: `simd_classes` is only true where `classify::available()` said
-                    // the CPU has what `translate` uses.
-                    unsafe {
-                        classify::translate(&self.classes, from.try_into().unwrap(), &mut blocks[l])
-                    };
-                } else {
-                    blocks[l].copy_from_slice(&chunk[pos[l]..pos[l] + BLOCK]);
+            if simd_classes {
+                // SAFETY: `simd_classes` is only true where `classify::available()` said the
+                // CPU has what `translate` uses.
+                unsafe { classify::translate(&self.classes, chunk, &pos, &busy, &mut blocks) };
+            } else {
+                for l in 0..L {
+                    if busy[l] {
+                        blocks[l].copy_from_slice(&chunk[pos[l]..pos[l] + BLOCK]);
+                    } else {
+                        blocks[l] = IDLE;
+                    }
                 }
             }
             // A lane that met a match state walks its block again, reporting: on 20 MB of
@@ -487,6 +486,8 @@ impl Lockstep {
 /// 537 ms (`benches/rr.sh 11`, BENCHMARKS.md Round 10). Elsewhere (no VBMI, not x86-64, or
 /// under valgrind, which has no AVX-512) the loop looks classes up itself.
 mod classify {
+    use super::BLOCK;
+
     /// Whether this CPU can run [`translate`].
     pub(super) fn available() -> bool {
         #[cfg(target_arch = "x86_64")]
@@ -501,29 +502,43 @@ mod classify {
         }
     }
 
-    /// Writes `classes[b]` for each byte `b` of `from` to `to`.
+    /// Fills `blocks[l]` with the classes of the [`BLOCK`] bytes of `chunk` at `pos[l]` for
+    /// each busy lane `l`, and with the class of `\n` for the others: one call per round, so
+    /// the class table is loaded once for all lanes.
     ///
     /// # Safety
     ///
     /// The CPU must have AVX-512 F, BW and VBMI ([`available`] says so).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
-    pub(super) unsafe fn translate(classes: &[u8; 256], from: &[u8; 64], to: &mut [u8; 64]) {
+    pub(super) unsafe fn translate<const L: usize>(
+        classes: &[u8; 256],
+        chunk: &[u8],
+        pos: &[usize; L],
+        busy: &[bool; L],
+        blocks: &mut [[u8; BLOCK]; L],
+    ) {
         use std::arch::x86_64::*;
         let t = classes.as_ptr();
-        // SAFETY: every load and store is of 64 bytes inside `classes`, `from` or `to`
-        // (unaligned forms), and the caller vouches for the instructions.
+        // SAFETY: every load and store is of 64 bytes (`BLOCK`) inside `classes`, a block of
+        // `chunk` (bounds-checked slice) or `blocks` (unaligned forms), and the caller vouches
+        // for the instructions.
         unsafe {
-            let bytes = _mm512_loadu_si512(from.as_ptr().cast());
             let [t0, t1, t2, t3] = [0, 64, 128, 192].map(|i| _mm512_loadu_si512(t.add(i).cast()));
-            // Each picks by the low 7 bits of a byte: entries 0-127, and 128-255.
-            let low = _mm512_permutex2var_epi8(t0, bytes, t1);
-            let high = _mm512_permutex2var_epi8(t2, bytes, t3);
-            let top = _mm512_movepi8_mask(bytes);
-            _mm512_storeu_si512(
-                to.as_mut_ptr().cast(),
-                _mm512_mask_blend_epi8(top, low, high),
-            );
+            let idle = _mm512_set1_epi8(classes[b'\n' as usize] as i8);
+            for l in 0..L {
+                let to = blocks[l].as_mut_ptr().cast();
+                if !busy[l] {
+                    _mm512_storeu_si512(to, idle);
+                    continue;
+                }
+                let bytes = _mm512_loadu_si512(chunk[pos[l]..pos[l] + BLOCK].as_ptr().cast());
+                // Each picks by the low 7 bits of a byte: entries 0-127, and 128-255.
+                let low = _mm512_permutex2var_epi8(t0, bytes, t1);
+                let high = _mm512_permutex2var_epi8(t2, bytes, t3);
+                let top = _mm512_movepi8_mask(bytes);
+                _mm512_storeu_si512(to, _mm512_mask_blend_epi8(top, low, high));
+            }
         }
     }
 
@@ -533,9 +548,17 @@ mod classify {
     ///
     /// None needed; it is `unsafe` to match the x86-64 form.
     #[cfg(not(target_arch = "x86_64"))]
-    pub(super) unsafe fn translate(classes: &[u8; 256], from: &[u8; 64], to: &mut [u8; 64]) {
-        for (t, &b) in to.iter_mut().zip(from) {
-            *t = classes[b as usize];
+    pub(super) unsafe fn translate<const L: usize>(
+        classes: &[u8; 256],
+        chunk: &[u8],
+        pos: &[usize; L],
+        busy: &[bool; L],
+        blocks: &mut [[u8; BLOCK]; L],
+    ) {
+        for l in 0..L {
+            for (i, t) in blocks[l].iter_mut().enumerate() {
+                *t = classes[if busy[l] { chunk[pos[l] + i] } else { b'\n' } as usize];
+            }
         }
     }
 }
@@ -1014,17 +1037,23 @@ mod tests {
         if !ls.simd_classes {
             return;
         }
-        // Four blocks that hold every byte value, each shifted so that a value meets every
-        // position over the set.
+        // Four busy lanes whose blocks hold every byte value, shifted so that each value meets
+        // every position over the set, and an idle fifth lane (the class of `\n`).
         for shift in 0..64 {
-            for quarter in 0..4 {
-                let from: [u8; BLOCK] =
-                    std::array::from_fn(|i| ((quarter * 64 + (i + shift) % 64) % 256) as u8);
-                let mut to = [0u8; BLOCK];
-                // SAFETY: `available()` said the CPU has what it needs.
-                unsafe { classify::translate(&ls.classes, &from, &mut to) };
-                let want: [u8; BLOCK] = std::array::from_fn(|i| ls.classes[from[i] as usize]);
-                assert_eq!(to, want, "shift {shift}, quarter {quarter}");
+            let chunk: Vec<u8> = (0..256)
+                .map(|i| ((i / 64) * 64 + (i + shift) % 64) as u8)
+                .collect();
+            let pos = [0, 64, 128, 192, 0];
+            let busy = [true, true, true, true, false];
+            let mut blocks = [[0u8; BLOCK]; 5];
+            // SAFETY: `available()` said the CPU has what it needs.
+            unsafe { classify::translate(&ls.classes, &chunk, &pos, &busy, &mut blocks) };
+            for l in 0..5 {
+                let want: [u8; BLOCK] = std::array::from_fn(|i| {
+                    let b = if busy[l] { chunk[pos[l] + i] } else { b'\n' };
+                    ls.classes[b as usize]
+                });
+                assert_eq!(blocks[l], want, "shift {shift}, lane {l}");
             }
         }
     }
