@@ -482,9 +482,9 @@ impl Lockstep {
 /// chain of dependent loads (eight walks keep that busy). The lanes' blocks are copied out of
 /// the chunk anyway; with VBMI the copy can write each byte's class instead, looked up in the
 /// 256-byte class table by two `vpermt2b` (128 entries each) and a blend on the top bit, so
-/// the loop loads twice per step. `lit -j1` over 200 MB: median 269 -> 241 ms, packs 564 ->
-/// 537 ms (`benches/rr.sh 11`, BENCHMARKS.md Round 10). Elsewhere (no VBMI, not x86-64, or
-/// under valgrind, which has no AVX-512) the loop looks classes up itself.
+/// the loop loads twice per step. `-j1` over 200 MB, medians: `lit` 264 -> 238 ms, packs
+/// 544 -> 517 ms (`benches/rr.sh 9`, BENCHMARKS.md Round 10). Elsewhere (no VBMI, not x86-64,
+/// or under valgrind, which has no AVX-512) the loop looks classes up itself.
 mod classify {
     use super::BLOCK;
 
