@@ -811,12 +811,14 @@ mod tests {
             .collect()
     }
 
+    /// The patterns as byte strings.
+    fn bytes_of(list: &[&str]) -> Vec<Vec<u8>> {
+        list.iter().map(|p| p.as_bytes().to_vec()).collect()
+    }
+
     #[test]
     fn table() {
-        let pats: Vec<Vec<u8>> = ["he", "she", "his", "hers", "é"]
-            .iter()
-            .map(|p| p.as_bytes().to_vec())
-            .collect();
+        let pats = bytes_of(&["he", "she", "his", "hers", "é"]);
         let ls = Lockstep::new(&pats).unwrap();
         let ac = searcher(&pats);
         let chunk = "Ushers\r\nHIS\n\nshe\nÉé".as_bytes();
@@ -904,10 +906,7 @@ mod tests {
 
     #[test]
     fn line_edge_patterns_match_at_line_starts_and_ends() {
-        let pats: Vec<Vec<u8>> = ["\nab", "b\n", "b\r\n", "ab", "\n ", "\r\r\n"]
-            .iter()
-            .map(|p| p.as_bytes().to_vec())
-            .collect();
+        let pats = bytes_of(&["\nab", "b\n", "b\r\n", "ab", "\n ", "\r\r\n"]);
         let ls = Lockstep::new(&pats).unwrap();
         assert_ne!(ls.line_start, ls.start);
         let mut got = Vec::new();
@@ -1004,10 +1003,7 @@ mod tests {
         // Every byte enters a match state, in every lane and block, and "aab" and "aaaa"
         // matches straddle block edges: each lane with a hit walks its block again from the
         // state it began the block in.
-        let pats: Vec<Vec<u8>> = ["a", "aa", "aab", "aaaa", "b"]
-            .iter()
-            .map(|p| p.as_bytes().to_vec())
-            .collect();
+        let pats = bytes_of(&["a", "aa", "aab", "aaaa", "b"]);
         let ls = Lockstep::new(&pats).unwrap();
         let ac = searcher(&pats);
         let mut c = Vec::new();
@@ -1028,10 +1024,7 @@ mod tests {
     /// the automaton uses it exactly when `classify::available()` says so.
     #[test]
     fn simd_classes_equal_the_class_table() {
-        let pats: Vec<Vec<u8>> = ["ab", "\u{e9}t\u{e9}", "\n(", "*x\r\n", "\u{ff}"]
-            .iter()
-            .map(|p| p.as_bytes().to_vec())
-            .collect();
+        let pats = bytes_of(&["ab", "\u{e9}t\u{e9}", "\n(", "*x\r\n", "\u{ff}"]);
         let ls = Lockstep::new(&pats).unwrap();
         assert_eq!(ls.simd_classes, classify::available());
         if !ls.simd_classes {
