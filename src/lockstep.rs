@@ -19,14 +19,14 @@
 //! matcher searches its line-start and line-end keys in the same pass
 //! ([`Lockstep::find_lines`]).
 //!
-//! The DFA is built here, straight into a table of our own (see [`Lockstep`]), so a step is two
-//! loads and an add. The hot loop reads [`BLOCK`] bytes per lane at a time (one bounds check
-//! per block) and only tests "is this a match state" (one compare) per step. Where the CPU
-//! has AVX-512 VBMI, the blocks are filled with the bytes' classes rather than the bytes (see
-//! `classify`), which takes the class lookup out of the loop. It has no call
-//! in it, so every lane's state stays in a register: it only notes which lanes met a match
-//! state, and each of those lanes walks its block again, reporting its matches from a cold
-//! function. The match states of an unanchored standard Aho-Corasick DFA are
+//! The DFA is built here, straight into a table of our own (see [`Lockstep`]), so a step is a
+//! class lookup, an add and a load. The hot loop reads [`BLOCK`] bytes per lane at a time (one
+//! bounds check per block) and only tests "is this a match state" (one compare) per step.
+//! The loop has no call in it, so every lane's state stays in a register: it only notes which
+//! lanes met a match state, and each of those lanes walks its block again, reporting its
+//! matches from a cold function. Where the CPU has AVX-512 VBMI, the blocks are filled with
+//! the bytes' classes rather than the bytes (see `classify`), which takes the class lookup out
+//! of the loop. The match states of an unanchored standard Aho-Corasick DFA are
 //! its only special states (it has no dead state). The tests compare every search with
 //! aho-corasick's `find_overlapping_iter`, match order included.
 
@@ -272,13 +272,19 @@ impl Lockstep {
         unsafe { *self.trans.get_unchecked(i) as usize }
     }
 
-    /// The state after `sid` on a byte of class `class`, which must be an entry of `classes`
-    /// (that is what [`classify::translate`] writes).
+    /// The state after `sid` on a byte of class `class`.
+    ///
+    /// # Safety
+    ///
+    /// `class` must be below `stride`, as every entry of `classes` is (what [`classify::fill`]
+    /// writes), and `sid` a premultiplied state id.
     #[inline(always)]
-    fn next_by_class(&self, sid: usize, class: u8) -> usize {
+    unsafe fn next_by_class(&self, sid: usize, class: u8) -> usize {
+        debug_assert!((class as usize) < self.stride);
         let i = sid + class as usize;
         debug_assert!(i < self.trans.len());
-        // SAFETY: as in `next`: `sid` is a premultiplied state id and every class is < `stride`.
+        // SAFETY: `sid` is a premultiplied state id (see `next`) and the caller vouches that
+        // `class` < `stride`, so `i` < states * stride = `trans.len()`.
         unsafe { *self.trans.get_unchecked(i) as usize }
     }
 
@@ -334,11 +340,16 @@ impl Lockstep {
     /// [`classify`]). A function of its own, with no call inside, so that every lane's state
     /// stays in a register: with the report call inside the loop, LLVM kept four or five of the
     /// eight on the stack (a load and a store more per step), and the loop took 8.8
-    /// instructions per byte against 6.3 now (callgrind, BENCHMARKS.md Round 9).
+    /// instructions per byte against 6.3 with bytes (callgrind, BENCHMARKS.md Round 9).
+    ///
+    /// # Safety
+    ///
+    /// With `CLASSES`, every byte of `blocks` must be a class (below `stride`), as
+    /// [`classify::fill`] writes them; without it, any bytes will do.
     #[inline(never)]
     // `k` indexes every lane's block: a byte of each lane per step is the point of the loop.
     #[allow(clippy::needless_range_loop)]
-    fn block<const L: usize, const CLASSES: bool>(
+    unsafe fn block<const L: usize, const CLASSES: bool>(
         &self,
         sids: &mut [usize; L],
         blocks: &[[u8; BLOCK]; L],
@@ -350,7 +361,8 @@ impl Lockstep {
         for k in 0..BLOCK {
             for l in 0..L {
                 s[l] = if CLASSES {
-                    self.next_by_class(s[l], blocks[l][k])
+                    // SAFETY: the caller vouches that the blocks hold classes.
+                    unsafe { self.next_by_class(s[l], blocks[l][k]) }
                 } else {
                     self.next(s[l], blocks[l][k])
                 };
@@ -383,23 +395,24 @@ impl Lockstep {
 
     /// Searches `chunk` as `L` segments stepped together, a block of `BLOCK` bytes per lane at a
     /// time. A lane with less than a block left walks its rest on its own and then idles on
-    /// `\n` bytes, which keep it in the (non-matching) start state, so uneven segments do not
+    /// `\n` (as a byte or its class), which keeps it in `line_start` (non-matching; see
+    /// [`Lockstep::lines_are_independent`]), so uneven segments do not
     /// leave one long serial tail. When only a quarter of the lanes are still busy, they finish
     /// one after the other.
     fn lockstep<const L: usize>(&self, chunk: &[u8], first: u32, out: &mut Vec<Hit>) {
         self.lockstep_in::<L>(chunk, first, out, self.simd_classes);
     }
 
-    /// As [`Lockstep::lockstep`], with the lanes' blocks holding classes when `simd_classes`
-    /// is true (only where the CPU allows it) and bytes when false: the tests try both.
+    /// As [`Lockstep::lockstep`], with the lanes' blocks holding classes when `classes` is
+    /// true and bytes when false. Searches pass `simd_classes`; the tests try both forms on
+    /// every machine (classes come from the portable lookup where the CPU lacks VBMI).
     fn lockstep_in<const L: usize>(
         &self,
         chunk: &[u8],
         first: u32,
         out: &mut Vec<Hit>,
-        simd_classes: bool,
+        classes: bool,
     ) {
-        let simd_classes = simd_classes && self.simd_classes;
         const IDLE: [u8; BLOCK] = [b'\n'; BLOCK];
         let (mut pos, ends) = Self::split::<L>(chunk);
         // Lane 0 appends to `out` directly; the others collect apart and are appended in order.
@@ -408,7 +421,7 @@ impl Lockstep {
         let mut sids = [self.line_start as usize; L];
         sids[0] = first as usize;
         // Idle lanes read `\n`, as a byte or as its class.
-        let idle = if simd_classes {
+        let idle = if classes {
             [self.classes[b'\n' as usize]; BLOCK]
         } else {
             IDLE
@@ -428,10 +441,8 @@ impl Lockstep {
             }
             // Filled in place: built as a new array each round, each block was copied three
             // times on its way in.
-            if simd_classes {
-                // SAFETY: `simd_classes` is only true where `classify::available()` said the
-                // CPU has what `translate` uses.
-                unsafe { classify::translate(&self.classes, chunk, &pos, &busy, &mut blocks) };
+            if classes {
+                classify::fill(&self.classes, chunk, &pos, &busy, &mut blocks);
             } else {
                 for l in 0..L {
                     if busy[l] {
@@ -445,10 +456,11 @@ impl Lockstep {
             // English with the packs, at most one lane's block in 25 (12,491 match states
             // entered, 312,500 lane blocks).
             let before = sids;
-            let hits = if simd_classes {
-                self.block::<L, true>(&mut sids, &blocks)
+            // SAFETY: with `classes`, `fill` wrote every block, and `idle` is a class too.
+            let hits = if classes {
+                unsafe { self.block::<L, true>(&mut sids, &blocks) }
             } else {
-                self.block::<L, false>(&mut sids, &blocks)
+                unsafe { self.block::<L, false>(&mut sids, &blocks) }
             };
             for l in 0..L {
                 if hits & (1 << l) != 0 {
@@ -477,18 +489,21 @@ impl Lockstep {
 ///
 /// # Why this module exists
 ///
-/// Each step of the hot loop ([`Lockstep::block`]) loads a byte, loads its class and then the
-/// next state: three loads, and the loop is bound by the CPU's load ports rather than by the
-/// chain of dependent loads (eight walks keep that busy). The lanes' blocks are copied out of
-/// the chunk anyway; with VBMI the copy can write each byte's class instead, looked up in the
-/// 256-byte class table by two `vpermt2b` (128 entries each) and a blend on the top bit, so
-/// the loop loads twice per step. `-j1` over 200 MB, medians: `lit` 264 -> 238 ms, packs
-/// 544 -> 517 ms (`benches/rr.sh 9`, BENCHMARKS.md Round 10). Elsewhere (no VBMI, not x86-64,
-/// or under valgrind, which has no AVX-512) the loop looks classes up itself.
+/// Each step of the hot loop ([`Lockstep::block`]) loaded a byte, its class and then the next
+/// state: three loads, and the loop is bound by the CPU's load ports rather than by the chain
+/// of dependent loads (eight walks keep that busy). The lanes' blocks are copied out of the
+/// chunk anyway; with VBMI the copy can write each byte's class instead, looked up in the
+/// 256-byte class table by two `vpermt2b` (128 entries each) and a blend on the top bit, so the
+/// loop loads twice per step. `-j1` over 200 MB, medians: `lit` 264 -> 238 ms, packs 544 ->
+/// 517 ms (`benches/rr.sh 9`, BENCHMARKS.md Round 10). Searches use classes only where the CPU
+/// has VBMI ([`available`]); elsewhere (no VBMI, not x86-64, or under valgrind, which has no
+/// AVX-512) the loop looks classes up itself, as that is cheaper than a scalar translation.
+/// [`fill`] still works everywhere, with a portable lookup, so that the tests run the class
+/// form of the loop on every machine.
 mod classify {
     use super::BLOCK;
 
-    /// Whether this CPU can run [`translate`].
+    /// Whether this CPU can translate with VBMI.
     pub(super) fn available() -> bool {
         #[cfg(target_arch = "x86_64")]
         {
@@ -504,7 +519,44 @@ mod classify {
 
     /// Fills `blocks[l]` with the classes of the [`BLOCK`] bytes of `chunk` at `pos[l]` for
     /// each busy lane `l`, and with the class of `\n` for the others: one call per round, so
-    /// the class table is loaded once for all lanes.
+    /// the class table is loaded once for all lanes. With VBMI where the CPU has it, else with
+    /// [`portable`].
+    pub(super) fn fill<const L: usize>(
+        classes: &[u8; 256],
+        chunk: &[u8],
+        pos: &[usize; L],
+        busy: &[bool; L],
+        blocks: &mut [[u8; BLOCK]; L],
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if available() {
+            // SAFETY: `available()` said the CPU has what `translate` uses.
+            unsafe { translate(classes, chunk, pos, busy, blocks) };
+            return;
+        }
+        portable(classes, chunk, pos, busy, blocks);
+    }
+
+    /// [`fill`] one byte at a time.
+    pub(super) fn portable<const L: usize>(
+        classes: &[u8; 256],
+        chunk: &[u8],
+        pos: &[usize; L],
+        busy: &[bool; L],
+        blocks: &mut [[u8; BLOCK]; L],
+    ) {
+        for l in 0..L {
+            if busy[l] {
+                for (t, &b) in blocks[l].iter_mut().zip(&chunk[pos[l]..pos[l] + BLOCK]) {
+                    *t = classes[b as usize];
+                }
+            } else {
+                blocks[l] = [classes[b'\n' as usize]; BLOCK];
+            }
+        }
+    }
+
+    /// [`fill`] with VBMI.
     ///
     /// # Safety
     ///
@@ -519,6 +571,8 @@ mod classify {
         blocks: &mut [[u8; BLOCK]; L],
     ) {
         use std::arch::x86_64::*;
+        // One 512-bit register per block.
+        const { assert!(BLOCK == 64) };
         let t = classes.as_ptr();
         // SAFETY: every load and store is of 64 bytes (`BLOCK`) inside `classes`, a block of
         // `chunk` (bounds-checked slice) or `blocks` (unaligned forms), and the caller vouches
@@ -538,26 +592,6 @@ mod classify {
                 let high = _mm512_permutex2var_epi8(t2, bytes, t3);
                 let top = _mm512_movepi8_mask(bytes);
                 _mm512_storeu_si512(to, _mm512_mask_blend_epi8(top, low, high));
-            }
-        }
-    }
-
-    /// Never called: [`available`] is false where this stands in.
-    ///
-    /// # Safety
-    ///
-    /// None needed; it is `unsafe` to match the x86-64 form.
-    #[cfg(not(target_arch = "x86_64"))]
-    pub(super) unsafe fn translate<const L: usize>(
-        classes: &[u8; 256],
-        chunk: &[u8],
-        pos: &[usize; L],
-        busy: &[bool; L],
-        blocks: &mut [[u8; BLOCK]; L],
-    ) {
-        for l in 0..L {
-            for (i, t) in blocks[l].iter_mut().enumerate() {
-                *t = classes[if busy[l] { chunk[pos[l] + i] } else { b'\n' } as usize];
             }
         }
     }
@@ -699,7 +733,7 @@ mod tests {
     fn check(ls: &Lockstep, ac: &AhoCorasick, pats: &[Vec<u8>], chunk: &[u8]) {
         let want = reference(ac, pats, chunk);
         let seed = (7, 0, 0);
-        let runs: [(&str, Search); 8] = [
+        let runs: [(&str, Search); 9] = [
             ("find_all", |l, c, o| l.find_all(c, o)),
             ("2 lanes", |l, c, o| l.lockstep::<2>(c, l.start, o)),
             ("3 lanes", |l, c, o| l.lockstep::<3>(c, l.start, o)),
@@ -711,6 +745,9 @@ mod tests {
             }),
             ("LANES, byte lookup", |l, c, o| {
                 l.lockstep_in::<LANES>(c, l.start, o, false)
+            }),
+            ("LANES, classes", |l, c, o| {
+                l.lockstep_in::<LANES>(c, l.start, o, true)
             }),
         ];
         for (name, run) in runs {
@@ -880,13 +917,16 @@ mod tests {
     /// [`reference_lines`]; and `find_all` against the plain reference.
     fn check_lines(ls: &Lockstep, ac: &AhoCorasick, pats: &[Vec<u8>], chunk: &[u8]) {
         let want = reference_lines(ac, pats, chunk);
-        let runs: [(&str, Search); 5] = [
+        let runs: [(&str, Search); 6] = [
             ("find_lines", |l, c, o| l.find_lines(c, o)),
             ("2 lanes", |l, c, o| l.lockstep::<2>(c, l.line_start, o)),
             ("3 lanes", |l, c, o| l.lockstep::<3>(c, l.line_start, o)),
             ("LANES", |l, c, o| l.lockstep::<LANES>(c, l.line_start, o)),
             ("LANES, byte lookup", |l, c, o| {
                 l.lockstep_in::<LANES>(c, l.line_start, o, false)
+            }),
+            ("LANES, classes", |l, c, o| {
+                l.lockstep_in::<LANES>(c, l.line_start, o, true)
             }),
         ];
         for (name, run) in runs {
@@ -1019,35 +1059,33 @@ mod tests {
         check(&ls, &ac, &pats, &c);
     }
 
-    /// Where the CPU has VBMI, each block's classes come from `classify::translate`: it must
-    /// give the class table's entry for every byte value, in every position of the block, and
-    /// the automaton uses it exactly when `classify::available()` says so.
+    /// `classify::fill` (VBMI where the CPU has it, else the portable lookup) and
+    /// `classify::portable` must both give the class table's entry for every byte value in
+    /// every position of a block, and the class of `\n` in idle lanes.
     #[test]
-    fn simd_classes_equal_the_class_table() {
+    fn block_classes_equal_the_class_table() {
         let pats = bytes_of(&["ab", "\u{e9}t\u{e9}", "\n(", "*x\r\n", "\u{ff}"]);
         let ls = Lockstep::new(&pats).unwrap();
-        assert_eq!(ls.simd_classes, classify::available());
-        if !ls.simd_classes {
-            return;
-        }
         // Four busy lanes whose blocks hold every byte value, shifted so that each value meets
-        // every position over the set, and an idle fifth lane (the class of `\n`).
+        // every position over the set, and an idle fifth lane.
         for shift in 0..64 {
             let chunk: Vec<u8> = (0..256)
                 .map(|i| ((i / 64) * 64 + (i + shift) % 64) as u8)
                 .collect();
             let pos = [0, 64, 128, 192, 0];
             let busy = [true, true, true, true, false];
-            let mut blocks = [[0u8; BLOCK]; 5];
-            // SAFETY: `available()` said the CPU has what it needs.
-            unsafe { classify::translate(&ls.classes, &chunk, &pos, &busy, &mut blocks) };
-            for l in 0..5 {
-                let want: [u8; BLOCK] = std::array::from_fn(|i| {
+            let want: [[u8; BLOCK]; 5] = std::array::from_fn(|l| {
+                std::array::from_fn(|i| {
                     let b = if busy[l] { chunk[pos[l] + i] } else { b'\n' };
                     ls.classes[b as usize]
-                });
-                assert_eq!(blocks[l], want, "shift {shift}, lane {l}");
-            }
+                })
+            });
+            let mut blocks = [[0u8; BLOCK]; 5];
+            classify::fill(&ls.classes, &chunk, &pos, &busy, &mut blocks);
+            assert_eq!(blocks, want, "fill, shift {shift}");
+            let mut blocks = [[0u8; BLOCK]; 5];
+            classify::portable(&ls.classes, &chunk, &pos, &busy, &mut blocks);
+            assert_eq!(blocks, want, "portable, shift {shift}");
         }
     }
 
