@@ -420,13 +420,9 @@ impl Lockstep {
         bufs[0] = std::mem::take(out);
         let mut sids = [self.line_start as usize; L];
         sids[0] = first as usize;
-        // Idle lanes read `\n`, as a byte or as its class.
-        let idle = if classes {
-            [self.classes[b'\n' as usize]; BLOCK]
-        } else {
-            IDLE
-        };
-        let mut blocks = [idle; L];
+        // Every lane's block is written each round (idle lanes get `\n`, as a byte or as its
+        // class) before the loop reads it.
+        let mut blocks = [IDLE; L];
         loop {
             let busy: [bool; L] = std::array::from_fn(|l| ends[l] - pos[l] >= BLOCK);
             for l in 0..L {
@@ -456,7 +452,7 @@ impl Lockstep {
             // English with the packs, at most one lane's block in 25 (12,491 match states
             // entered, 312,500 lane blocks).
             let before = sids;
-            // SAFETY: with `classes`, `fill` wrote every block, and `idle` is a class too.
+            // SAFETY: with `classes`, `fill` wrote classes to every lane's block this round.
             let hits = if classes {
                 unsafe { self.block::<L, true>(&mut sids, &blocks) }
             } else {

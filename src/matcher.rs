@@ -131,16 +131,17 @@ const NFA_SIZE_LIMIT: usize = 10 << 20;
 const BACKTRACK_BYTES: usize = 256;
 
 /// A regex whose NFA has at most this many states goes to the lazy DFA first once it has
-/// verified [`WARM_CALLS`] lines with one cache (in effect, one per thread): such a DFA soon holds the states its lines need,
-/// and then decides a line in a step per byte, where the backtracker visits every (state,
-/// position) pair it can reach and first clears a bit per pair. Larger NFAs (`.{0,160}`
+/// verified [`WARM_CALLS`] lines with one cache (in effect, one per thread): such a DFA soon
+/// holds the states its lines need, and then decides a line in a step per byte, where the
+/// backtracker visits every (state, position) pair it can reach and first clears a bit per
+/// pair. Larger NFAs (`.{0,160}`
 /// between words, say) keep building new DFA states for each line they meet, so they stay
 /// with the backtracker. With the packs on 200 MB this cut the run's instructions by 5%
 /// (callgrind, 2,447 -> 2,318 M; 20 MB: 438.0 -> 432.5 M), where the lazy DFA first for
 /// every regex had cost more on 20 MB than it saved on 200 (BENCHMARKS.md Round 10).
 const DFA_FIRST_STATES: usize = 400;
 
-/// Lines a regex verifies on a thread before a small one goes to the lazy DFA first (see
+/// Lines a small regex verifies with one cache before it goes to the lazy DFA first (see
 /// [`DFA_FIRST_STATES`]): most regexes meet only a few lines, too few to pay for the DFA states
 /// they would build.
 const WARM_CALLS: u32 = 100;
@@ -2609,29 +2610,42 @@ mod tests {
         assert!(hits.iter().all(|&n| n > 20), "{hits:?}");
     }
 
-    /// A small regex counts the lines it verifies up to `WARM_CALLS` and then tries the lazy
-    /// DFA first; on a non-ASCII line its Unicode `\b` makes that DFA quit, and the answer
-    /// still equals `regex`'s. A large regex never counts (it stays with the backtracker).
+    /// A small regex counts the lines it verifies up to `WARM_CALLS`, leaving its lazy DFA
+    /// untouched, and then tries the lazy DFA first (its cache fills with states); on a
+    /// non-ASCII line its Unicode `\b` makes that DFA quit, and the answer still equals
+    /// `regex`'s. A large regex never counts and never touches its lazy DFA.
     #[test]
     fn a_small_regex_tries_the_lazy_dfa_first_once_warm() {
         let hir = keys::parse(r"\bfoo\b", true).unwrap();
         let small = Tester::new(&hir).unwrap();
         assert!(small.small);
         let reference = Regex::new(r"(?i)\bfoo\b").unwrap();
+        let dfa_bytes = |t: &Tester| t.pool.get().dfa.as_ref().unwrap().memory_usage();
+        let fresh = dfa_bytes(&small);
         let lines = ["a foo b", "afoob", "é foo é", "éfooé", "FOO", "xyz"];
         for i in 0..WARM_CALLS as usize * 2 {
             let line = lines[i % lines.len()].as_bytes();
             assert_eq!(small.is_match(line), reference.is_match(line), "{line:?}");
             let calls = small.pool.get().calls as usize;
             assert_eq!(calls, (i + 1).min(WARM_CALLS as usize));
+            if i < WARM_CALLS as usize {
+                assert_eq!(
+                    dfa_bytes(&small),
+                    fresh,
+                    "lazy DFA used before warm, line {i}"
+                );
+            }
         }
+        assert!(dfa_bytes(&small) > fresh, "lazy DFA not used once warm");
         let hir = keys::parse(r"^\s*sign up\b.{0,160}\bnewsletters?\b", true).unwrap();
         let large = Tester::new(&hir).unwrap();
         assert!(!large.small);
+        let fresh = dfa_bytes(&large);
         for _ in 0..WARM_CALLS * 2 {
             assert!(large.is_match(b"Sign up for our daily newsletter"));
         }
         assert_eq!(large.pool.get().calls, 0);
+        assert_eq!(dfa_bytes(&large), fresh, "a large regex used its lazy DFA");
     }
 
     /// Compiling on several threads gives the same rules and the same verdicts, and reports the
