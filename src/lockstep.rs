@@ -22,9 +22,9 @@
 //! The DFA is built here, straight into a table of our own (see [`Lockstep`]), so a step is a
 //! class lookup, an add and a load. The hot loop reads [`BLOCK`] bytes per lane at a time (one
 //! bounds check per block) and only tests "is this a match state" (one compare) per step.
-//! The loop has no call in it, so every lane's state stays in a register: it only notes which
-//! lanes met a match state, and each of those lanes walks its block again, reporting its
-//! matches from a cold function. Where the CPU has AVX-512 VBMI, the blocks are filled with
+//! The loop has no call in it, so every lane's state stays in a register: on a match state it
+//! only notes the state, lane and offset, and after the block the notes are reported from a
+//! cold function (a match state's matches do not depend on how it was reached). Where the CPU has AVX-512 VBMI, the blocks are filled with
 //! the bytes' classes rather than the bytes (see `classify`), which takes the class lookup out
 //! of the loop. The match states of an unanchored standard Aho-Corasick DFA are
 //! its only special states (it has no dead state). The tests compare every search with
@@ -43,6 +43,31 @@ pub(crate) const LANES: usize = 8;
 /// Bytes each lane reads per block: one bounds check and one copy per block instead of per
 /// byte. 16 left the per-block set-up at a quarter of the loop's instructions; 64 amortises it.
 const BLOCK: usize = 64;
+
+/// Room for a match state noted at every step of a round of [`Lockstep::block`]: 16 lanes
+/// (the most the tests run) of a [`BLOCK`] each.
+const FOUND_CAP: usize = 16 * BLOCK;
+
+/// A match state entered in [`Lockstep::block`]: its premultiplied id, lane and offset in the
+/// lane's block, packed in a `u64` (id above bit 16, lane in bits 8-15, offset in bits 0-7).
+#[derive(Clone, Copy)]
+struct Found(u64);
+
+impl Found {
+    #[inline(always)]
+    fn new(sid: usize, lane: usize, offset: usize) -> Found {
+        Found(((sid as u64) << 16) | ((lane as u64) << 8) | offset as u64)
+    }
+
+    /// (state, lane, offset).
+    fn get(self) -> (usize, usize, usize) {
+        (
+            (self.0 >> 16) as usize,
+            ((self.0 >> 8) & 0xff) as usize,
+            (self.0 & 0xff) as usize,
+        )
+    }
+}
 
 /// Chunks shorter than this (single lines, say) are searched with one walk: splitting would not
 /// pay off.
@@ -334,13 +359,15 @@ impl Lockstep {
         }
     }
 
-    /// Steps lane `l` from state `sids[l]` over `blocks[l]`, all lanes together, and returns
-    /// the set of lanes (bit `l`) that entered a match state on the way; their matches are not
-    /// reported here. The blocks hold input bytes, or with `CLASSES` their classes (see
-    /// [`classify`]). A function of its own, with no call inside, so that every lane's state
-    /// stays in a register: with the report call inside the loop, LLVM kept four or five of the
-    /// eight on the stack (a load and a store more per step), and the loop took 8.8
-    /// instructions per byte against 6.3 with bytes (callgrind, BENCHMARKS.md Round 9).
+    /// Steps lane `l` from state `sids[l]` over `blocks[l]`, all lanes together, notes in
+    /// `found` each match state entered on the way, and returns how many it noted; their
+    /// matches are not reported here. A note is [`Found`]: the state, the lane and the offset
+    /// in the block, in the order of the steps, so each lane's notes are in input order. The
+    /// blocks hold input bytes, or with `CLASSES` their classes (see [`classify`]). A function
+    /// of its own, with no call inside, so that every lane's state stays in a register: with
+    /// the report call inside the loop, LLVM kept four or five of the eight on the stack (a
+    /// load and a store more per step), and the loop took 8.8 instructions per byte against
+    /// 6.3 with bytes (callgrind, BENCHMARKS.md Round 9).
     ///
     /// # Safety
     ///
@@ -353,11 +380,12 @@ impl Lockstep {
         &self,
         sids: &mut [usize; L],
         blocks: &[[u8; BLOCK]; L],
-    ) -> u64 {
-        const { assert!(L <= 64) };
+        found: &mut [Found; FOUND_CAP],
+    ) -> usize {
+        const { assert!(L * BLOCK <= FOUND_CAP && L <= 256) };
         let limit = self.match_limit as usize;
         let mut s = *sids;
-        let mut hits = 0u64;
+        let mut n = 0;
         for k in 0..BLOCK {
             for l in 0..L {
                 s[l] = if CLASSES {
@@ -367,15 +395,18 @@ impl Lockstep {
                     self.next(s[l], blocks[l][k])
                 };
                 if s[l] < limit {
-                    // Keeps this a branch: LLVM otherwise computes the bit with `xor`, `cmp`, `setb`,
-                    // `shl` and `or` on every step, against one fused compare-and-branch.
+                    // Keeps this a branch, one fused compare-and-branch per step.
                     std::hint::cold_path();
-                    hits |= 1 << l;
+                    // At most one note per step, and `L * BLOCK <= FOUND_CAP`.
+                    debug_assert!(n < FOUND_CAP);
+                    // SAFETY: `n` < the number of steps so far < L * BLOCK <= FOUND_CAP.
+                    unsafe { *found.get_unchecked_mut(n) = Found::new(s[l], l, k) };
+                    n += 1;
                 }
             }
         }
         *sids = s;
-        hits
+        n
     }
 
     /// Cuts `chunk` into `L` segments, each starting at offset 0 or right after a `\n`:
@@ -423,6 +454,7 @@ impl Lockstep {
         // Every lane's block is written each round (idle lanes get `\n`, as a byte or as its
         // class) before the loop reads it.
         let mut blocks = [IDLE; L];
+        let mut found = [Found(0); FOUND_CAP];
         loop {
             let busy: [bool; L] = std::array::from_fn(|l| ends[l] - pos[l] >= BLOCK);
             for l in 0..L {
@@ -448,22 +480,20 @@ impl Lockstep {
                     }
                 }
             }
-            // A lane that met a match state walks its block again, reporting: on 20 MB of
-            // English with the packs, at most one lane's block in 25 (12,491 match states
-            // entered, 312,500 lane blocks).
-            let before = sids;
             // SAFETY: with `classes`, `fill` wrote classes to every lane's block this round.
-            let hits = if classes {
-                unsafe { self.block::<L, true>(&mut sids, &blocks) }
+            let n = if classes {
+                unsafe { self.block::<L, true>(&mut sids, &blocks, &mut found) }
             } else {
-                unsafe { self.block::<L, false>(&mut sids, &blocks) }
+                unsafe { self.block::<L, false>(&mut sids, &blocks, &mut found) }
             };
-            for l in 0..L {
-                if hits & (1 << l) != 0 {
-                    // Idle lanes stay in `line_start` on `\n`, which reports nothing.
-                    debug_assert!(busy[l]);
-                    self.walk(chunk, pos[l], pos[l] + BLOCK, before[l], &mut bufs[l]);
-                }
+            // A match state's matches do not depend on the way there: each note is reported
+            // as it stands (walking a noted lane's block again cost 3.9% of the lane blocks
+            // with the packs on 200 MB, 64 dependent steps each).
+            for f in &found[..n] {
+                let (sid, l, k) = f.get();
+                // Idle lanes stay in `line_start` on `\n`, which reports nothing.
+                debug_assert!(busy[l]);
+                self.report(sid, pos[l] + k + 1, &mut bufs[l]);
             }
             for l in 0..L {
                 if busy[l] {
@@ -1036,9 +1066,9 @@ mod tests {
 
     #[test]
     fn matches_on_every_byte_and_across_block_edges() {
-        // Every byte enters a match state, in every lane and block, and "aab" and "aaaa"
-        // matches straddle block edges: each lane with a hit walks its block again from the
-        // state it began the block in.
+        // Every byte enters a match state, in every lane and block (a note at every step of a
+        // round: with 16 lanes, `FOUND_CAP` notes), and "aab" and "aaaa" matches straddle
+        // block edges, where the state carried over decides what is reported.
         let pats = bytes_of(&["a", "aa", "aab", "aaaa", "b"]);
         let ls = Lockstep::new(&pats).unwrap();
         let ac = searcher(&pats);
