@@ -65,7 +65,9 @@ fn run(args: Args) -> Result<u8, Error> {
         .map(|p| jobs_for(args.jobs, p))
         .max()
         .unwrap_or_else(|| jobs_for(args.jobs, Path::new("-")));
-    let matcher = load_rules(&args.rules, compile_threads)?;
+    // Never dropped: the process ends after this run, and freeing each compiled regex, its
+    // caches and the automata one by one only delays the exit.
+    let matcher = std::mem::ManuallyDrop::new(load_rules(&args.rules, compile_threads)?);
     let config = FilterConfig {
         output: if args.only_removed {
             OutputMode::Removed
