@@ -1781,6 +1781,9 @@ impl Matcher {
             }
         }
         scratch.pending.extend_from_slice(&self.unkeyed);
+        // Lowest rule first: once a drop rule matches, every later one is skipped unchecked
+        // (the verdict is the lowest matching drop rule whatever the order).
+        scratch.pending.sort_unstable();
         for &r in &scratch.pending {
             let rule = &self.rules[r as usize];
             if rule.action == Action::Drop && r >= best {
