@@ -41,8 +41,13 @@ use memchr::memchr;
 pub(crate) const LANES: usize = 8;
 
 /// Bytes each lane reads per block: one bounds check and one copy per block instead of per
-/// byte. 16 left the per-block set-up at a quarter of the loop's instructions; 64 amortises it.
-const BLOCK: usize = 64;
+/// byte. 16 left the per-block set-up at a quarter of the loop's instructions; 64 amortised
+/// it, and 128 halves what is left per round (the class translation call, the busy lanes, the
+/// notes): callgrind, `lit -j1` over 20 MB 146.2 -> 140.4 M instructions, packs 417.6 -> 411.7
+/// M; `benches/rr.sh 15` over 200 MB, medians `lit` 134 -> 127 ms, `mixed` 164 -> 161 ms.
+/// 256 counted a little fewer instructions still (409.5 M) but was no faster by the clock,
+/// and leaves longer tails for a lane to walk alone.
+const BLOCK: usize = 128;
 
 /// Room for a match state noted at every step of a round of [`Lockstep::block`]: 16 lanes
 /// (the most the tests run) of a [`BLOCK`] each.
@@ -382,7 +387,7 @@ impl Lockstep {
         blocks: &[[u8; BLOCK]; L],
         found: &mut [Found; FOUND_CAP],
     ) -> usize {
-        const { assert!(L * BLOCK <= FOUND_CAP && L <= 256) };
+        const { assert!(L * BLOCK <= FOUND_CAP && L <= 256 && BLOCK <= 256) };
         let limit = self.match_limit as usize;
         let mut s = *sids;
         let mut n = 0;
@@ -488,7 +493,7 @@ impl Lockstep {
             };
             // A match state's matches do not depend on the way there: each note is reported
             // as it stands (walking a noted lane's block again cost 3.9% of the lane blocks
-            // with the packs on 200 MB, 64 dependent steps each).
+            // with the packs on 200 MB, a block of dependent steps each).
             for f in &found[..n] {
                 let (sid, l, k) = f.get();
                 // Idle lanes stay in `line_start` on `\n`, which reports nothing.
@@ -511,7 +516,7 @@ impl Lockstep {
     }
 }
 
-/// Bytes to byte classes, 64 at a time, with AVX-512 VBMI.
+/// Bytes to byte classes, 64 at a time (a [`BLOCK`] is two such), with AVX-512 VBMI.
 ///
 /// # Why this module exists
 ///
@@ -597,27 +602,31 @@ mod classify {
         blocks: &mut [[u8; BLOCK]; L],
     ) {
         use std::arch::x86_64::*;
-        // One 512-bit register per block.
-        const { assert!(BLOCK == 64) };
+        // One 512-bit register per 64 bytes of a block.
+        const { assert!(BLOCK.is_multiple_of(64)) };
         let t = classes.as_ptr();
-        // SAFETY: every load and store is of 64 bytes (`BLOCK`) inside `classes`, a block of
-        // `chunk` (bounds-checked slice) or `blocks` (unaligned forms), and the caller vouches
-        // for the instructions.
+        // SAFETY: every load and store is of 64 bytes inside `classes`, a block of `chunk`
+        // (bounds-checked slice) or `blocks` (at offsets 0, 64, ... below `BLOCK`; unaligned
+        // forms), and the caller vouches for the instructions.
         unsafe {
             let [t0, t1, t2, t3] = [0, 64, 128, 192].map(|i| _mm512_loadu_si512(t.add(i).cast()));
             let idle = _mm512_set1_epi8(classes[b'\n' as usize] as i8);
             for l in 0..L {
-                let to = blocks[l].as_mut_ptr().cast();
-                if !busy[l] {
-                    _mm512_storeu_si512(to, idle);
-                    continue;
+                let block: *mut u8 = blocks[l].as_mut_ptr();
+                for h in (0..BLOCK).step_by(64) {
+                    let to = block.add(h).cast();
+                    if !busy[l] {
+                        _mm512_storeu_si512(to, idle);
+                        continue;
+                    }
+                    let from = pos[l] + h;
+                    let bytes = _mm512_loadu_si512(chunk[from..from + 64].as_ptr().cast());
+                    // Each picks by the low 7 bits of a byte: entries 0-127, and 128-255.
+                    let low = _mm512_permutex2var_epi8(t0, bytes, t1);
+                    let high = _mm512_permutex2var_epi8(t2, bytes, t3);
+                    let top = _mm512_movepi8_mask(bytes);
+                    _mm512_storeu_si512(to, _mm512_mask_blend_epi8(top, low, high));
                 }
-                let bytes = _mm512_loadu_si512(chunk[pos[l]..pos[l] + BLOCK].as_ptr().cast());
-                // Each picks by the low 7 bits of a byte: entries 0-127, and 128-255.
-                let low = _mm512_permutex2var_epi8(t0, bytes, t1);
-                let high = _mm512_permutex2var_epi8(t2, bytes, t3);
-                let top = _mm512_movepi8_mask(bytes);
-                _mm512_storeu_si512(to, _mm512_mask_blend_epi8(top, low, high));
             }
         }
     }
@@ -1092,11 +1101,11 @@ mod tests {
     fn block_classes_equal_the_class_table() {
         let pats = bytes_of(&["ab", "\u{e9}t\u{e9}", "\n(", "*x\r\n", "\u{ff}"]);
         let ls = Lockstep::new(&pats).unwrap();
-        // Four busy lanes whose blocks hold every byte value, shifted so that each value meets
-        // every position over the set, and an idle fifth lane.
-        for shift in 0..64 {
-            let chunk: Vec<u8> = (0..256)
-                .map(|i| ((i / 64) * 64 + (i + shift) % 64) as u8)
+        // Four busy lanes, 64 bytes apart, whose blocks hold every byte value, shifted so that
+        // each value meets every position of every lane over the set, and an idle fifth lane.
+        for shift in 0..256 {
+            let chunk: Vec<u8> = (0..192 + BLOCK)
+                .map(|i| ((i + shift) % 256) as u8)
                 .collect();
             let pos = [0, 64, 128, 192, 0];
             let busy = [true, true, true, true, false];
