@@ -24,11 +24,12 @@
 //! bounds check per block) and only tests "is this a match state" (one compare) per step.
 //! The loop has no call in it, so every lane's state stays in a register: on a match state it
 //! only notes the state, lane and offset, and after the block the notes are reported from a
-//! cold function (a match state's matches do not depend on how it was reached). Where the CPU has AVX-512 VBMI, the blocks are filled with
-//! the bytes' classes rather than the bytes (see `classify`), which takes the class lookup out
-//! of the loop. The match states of an unanchored standard Aho-Corasick DFA are
-//! its only special states (it has no dead state). The tests compare every search with
-//! aho-corasick's `find_overlapping_iter`, match order included.
+//! cold function (a match state's matches do not depend on how it was reached). Where the CPU
+//! has AVX-512 VBMI, the blocks are filled with the bytes' classes rather than the bytes (see
+//! `classify`), which takes the class lookup out of the loop. The match states of an
+//! unanchored standard Aho-Corasick DFA are its only special states (it has no dead state).
+//! The tests compare every search with aho-corasick's `find_overlapping_iter`, match order
+//! included.
 
 use memchr::memchr;
 

@@ -2039,14 +2039,16 @@ fn word_count_upto(s: &[u8], cap: usize) -> (usize, bool) {
         let i = i as isize;
         usize::from(starts(at(i - 2), at(i - 1), at(i), at(i + 1)))
     };
-    let n = s.len();
-    if n < 4 {
-        let count = (0..n).map(edge).sum::<usize>();
-        return if count > cap {
+    let result = |count: usize| {
+        if count > cap {
             (cap, false)
         } else {
             (count, true)
-        };
+        }
+    };
+    let n = s.len();
+    if n < 4 {
+        return result((0..n).map(edge).sum());
     }
     // Bytes 0, 1 and the last on their own; bytes 2..n-1 with both neighbours in the line.
     let mut count = edge(0) + edge(1) + edge(n - 1);
@@ -2063,15 +2065,11 @@ fn word_count_upto(s: &[u8], cap: usize) -> (usize, bool) {
             });
         count += run as usize;
         if count > cap {
-            return (cap, false);
+            break;
         }
         from = to;
     }
-    if count > cap {
-        (cap, false)
-    } else {
-        (count, true)
-    }
+    result(count)
 }
 
 /// The end of a line's content: before a final `\n` or `\r\n`.
