@@ -79,6 +79,22 @@ impl Found {
 /// pay off.
 const MIN_SPLIT: usize = 1024;
 
+/// The bytes of prose, most frequent first (English letter frequencies; then the bytes that
+/// follow and lead UTF-8 sequences of other scripts; then every other byte), in the order
+/// [`Lockstep::build`] numbers the byte classes. A state's transitions on the bytes a text is
+/// mostly made of then sit side by side in its row, a cache line or two rather than spread
+/// over the whole row: with the packs the table is 7.6 MB, far more than a core's cache.
+fn class_order() -> impl Iterator<Item = u8> {
+    const FREQUENT: &[u8] = b" etaoinsrhldcumfpgwyb,.vk\n-'\"xjqz0123456789";
+    let utf8 = || {
+        (0x80..=0xbfu8)
+            .chain([0xd0, 0xd1, 0xd8, 0xd9])
+            .chain(0xe0..=0xefu8)
+    };
+    let first = move || FREQUENT.iter().copied().chain(utf8());
+    first().chain((0..=255u8).filter(move |&b| !first().any(|f| f == b)))
+}
+
 /// One match: (pattern index in the list given to [`Lockstep::new`], start, end).
 type Hit = (u32, usize, usize);
 
@@ -163,14 +179,17 @@ impl Lockstep {
     /// the aho-corasick build before that cost about a hundred per entry.
     ///
     /// Byte classes come from the patterns: every byte that occurs in a pattern has a class of
-    /// its own (shared with its ASCII case twin), all other bytes share class 0, which leads
-    /// every state back to the start state.
+    /// its own (shared with its ASCII case twin), numbered in [`class_order`]'s order; all
+    /// other bytes share class 0, which leads every state back to the start state.
     fn build(patterns: &[Vec<u8>]) -> Option<Lockstep> {
+        let mut present = [false; 256];
+        for &b in patterns.iter().flatten() {
+            present[b.to_ascii_lowercase() as usize] = true;
+        }
         let mut classes = [0u8; 256];
         let mut stride = 1usize;
-        for &b in patterns.iter().flatten() {
-            let b = b.to_ascii_lowercase();
-            if classes[b as usize] == 0 {
+        for b in class_order() {
+            if present[b as usize] {
                 if stride > 255 {
                     return None;
                 }
@@ -738,6 +757,20 @@ fn edges(p: &[u8]) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every byte gets a class in [`class_order`]'s order exactly once, frequent prose bytes
+    /// first.
+    #[test]
+    fn class_order_is_a_permutation_of_all_bytes() {
+        let order: Vec<u8> = class_order().collect();
+        assert_eq!(order.len(), 256);
+        let mut seen = [false; 256];
+        for &b in &order {
+            assert!(!seen[b as usize], "byte {b:#04x} twice");
+            seen[b as usize] = true;
+        }
+        assert_eq!(&order[..3], b" et");
+    }
     use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
     /// What `Matcher` uses today: the search `find_all` must reproduce.
