@@ -1,20 +1,26 @@
-//! The parallel driver: N workers that read and filter chunks, one writer that restores input
-//! order.
+//! The parallel driver: N threads that read and filter chunks, one of them (the calling
+//! thread) also writing the results in input order.
 //!
-//! Lines are independent, so a chunk of whole lines can be filtered anywhere. The workers take
+//! Lines are independent, so a chunk of whole lines can be filtered anywhere. The threads take
 //! turns at the input (`Source`, under a lock): each fills an owned buffer of `CHUNK` bytes
 //! (grown up to the line limit only while no line ends in it), cuts it after its last line
 //! terminator (the partial line is carried into the next buffer) and numbers it, then filters
-//! it while the other reads. A worker records its chunk's output as runs of the chunk itself
-//! (only changed lines are copied) and its removals; the writer takes results in sequence
-//! order, writes them from the chunk in one vectored write and replays the removals to the
-//! observer with absolute line numbers. A fixed pool of buffer pairs bounds memory: a worker
-//! waits for the writer to hand a pair back, so at most `pool` chunks are in flight whatever
-//! the input size, and output is byte-identical to the single-threaded [`Filter::run`],
-//! whatever the thread count.
+//! it while another reads. A chunk's output is recorded as runs of the chunk itself (only
+//! changed lines are copied), with its removals. The calling thread takes the results in
+//! sequence order (`InOrder`), writes them from the chunk in one vectored write and replays
+//! the removals to the observer with absolute line numbers; between writes it filters chunks
+//! of its own. A fixed pool of buffer pairs bounds memory: the spawned workers wait for the
+//! calling thread to hand a pair back, so at most `pool` chunks are in flight whatever the
+//! input size, and output is byte-identical to the single-threaded [`Filter::run`], whatever
+//! the thread count. The calling thread never waits for a pair (it is the one that frees
+//! them): with none free it waits for a worker's result instead.
 //!
-//! There is no reader thread of its own: reading in the worker keeps the chunk in the cache of
-//! the core that filters it, and leaves the two cores of a small machine to the workers.
+//! There is no reader thread and no writer thread of their own: reading in the thread that
+//! filters keeps the chunk in its core's cache, and on two cores a third thread preempted a
+//! worker at every hand-off (about 1,200 context switches over 200 MB at `-j2` against about
+//! 100 now; BENCHMARKS.md Round 12). The output and the observer stay on the calling thread,
+//! so neither needs to be `Send`. A consequence: with `-j N` on a slow pipe, a finished
+//! chunk can wait to be written while the calling thread waits for input of its own.
 //!
 //! When the rules need documents ([`crate::document`]), the document driver runs first on the
 //! calling thread; an input that is one document over the document cap is handed back to this
@@ -24,8 +30,8 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
-use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Condvar, Mutex};
 
 use memchr::memrchr;
 
@@ -253,111 +259,228 @@ impl Filter<'_> {
         let capacity = self.config().max_line.max(1);
         let numbered = obs.wants_line_numbers();
         let pool_size = jobs + 2;
-        let (pool_tx, pool_rx) = sync_channel::<Slot>(pool_size);
-        for _ in 0..pool_size {
-            pool_tx
-                .send(Slot {
-                    input: Vec::new(),
-                    filled: 0,
-                    output: Vec::new(),
-                    runs: Vec::new(),
-                })
-                .expect("pool has room");
-        }
+        let pool = Pool::new(pool_size);
         let source = Mutex::new(Source {
             input,
             capacity,
-            pool: pool_rx,
             carry: Vec::new(),
             seq: 0,
             in_long: false,
             eof: false,
             finished: false,
         });
-        let (done_tx, done_rx) = sync_channel::<Msg>(pool_size);
         std::thread::scope(|s| {
-            for _ in 0..jobs {
+            let (done_tx, done_rx) = channel::<Msg>();
+            for _ in 1..jobs {
                 let done = done_tx.clone();
-                let source = &source;
-                s.spawn(move || self.work(source, done, numbered));
+                let (source, pool) = (&source, &pool);
+                s.spawn(move || self.work(source, pool, done, numbered));
             }
             drop(done_tx);
-            let result = write_in_order(done_rx, &pool_tx, out, obs, at);
-            // Dropping the pool sender and the receiver (inside write_in_order) unblocks the
-            // workers if the writer stopped early.
-            drop(pool_tx);
+            let result = self.lead(&source, &pool, &done_rx, out, obs, numbered, at);
+            // Closing the pool and dropping the receiver (at the end of this closure) let the
+            // workers go if the writer stopped early.
+            pool.close();
             result
         })
     }
 
-    /// A worker: takes the next chunk from `source` (reading it itself, so the chunk is still
-    /// in this core's cache when it is filtered), filters it and hands the result to the
-    /// writer, until the input ends or the writer stops.
-    fn work<R: Read>(&self, source: &Mutex<Source<R>>, done: SyncSender<Msg>, numbered: bool) {
+    /// The calling thread's part: it writes the finished chunks in input order and, between
+    /// writes, filters chunks of its own, so that `jobs` threads in all share the cores and no
+    /// thread only waits to write (on two cores a third thread, the writer, preempted a worker
+    /// at every chunk).
+    #[allow(clippy::too_many_arguments)]
+    fn lead<R: Read, W: Write + ?Sized, O: Observer + ?Sized>(
+        &self,
+        source: &Mutex<Source<R>>,
+        pool: &Pool,
+        done: &Receiver<Msg>,
+        out: &mut W,
+        obs: &mut O,
+        numbered: bool,
+        at: Cursor,
+    ) -> Result<(), RunError> {
+        let mut order = InOrder::new(at);
         let mut scratch = self.scratch();
+        let mut reading = true;
         loop {
+            while let Ok(m) = done.try_recv() {
+                order.accept(m);
+            }
+            order.write_ready(out, obs, pool)?;
+            if reading && let Some(slot) = pool.try_take() {
+                let (job, error) = {
+                    let Ok(mut src) = source.lock() else {
+                        return Ok(());
+                    };
+                    src.next(slot)
+                };
+                if let Some((at, e)) = error {
+                    order.accept(Msg::ReadError(at, e));
+                }
+                match job {
+                    Some(job) => {
+                        order.accept(Msg::Done(self.process(job, numbered, &mut scratch)));
+                        continue;
+                    }
+                    None => {
+                        reading = false;
+                        // No chunk follows: workers waiting for a buffer can stop.
+                        pool.close();
+                    }
+                }
+            }
+            // Nothing to write and no buffer to fill: wait for a worker.
+            match done.recv() {
+                Ok(m) => order.accept(m),
+                Err(_) => break,
+            }
+        }
+        order.write_ready(out, obs, pool)?;
+        order.finish()
+    }
+
+    /// A worker: takes a buffer and the next chunk (reading it itself, so the chunk is still
+    /// in this core's cache when it is filtered), filters it and hands the result to the
+    /// calling thread, until the input ends or the writing stops.
+    fn work<R: Read>(
+        &self,
+        source: &Mutex<Source<R>>,
+        pool: &Pool,
+        done: Sender<Msg>,
+        numbered: bool,
+    ) {
+        let mut scratch = self.scratch();
+        while let Some(slot) = pool.take() {
             let (job, error) = {
                 let Ok(mut src) = source.lock() else { return };
-                src.next()
+                src.next(slot)
             };
-            if let Some(e) = error {
-                let _ = done.send(Msg::ReadError(e.0, e.1));
+            if let Some(e) = error
+                && done.send(Msg::ReadError(e.0, e.1)).is_err()
+            {
+                return;
             }
             let Some(job) = job else { return };
-            let Job {
-                seq,
-                kind,
-                mut slot,
-            } = job;
-            let mut events = Vec::new();
-            let mut spans = Vec::new();
-            let mut lines = Cursor::default();
-            slot.output.clear();
-            slot.runs.clear();
-            let mut runs = Runs {
-                chunk: &slot.input[..slot.filled],
-                output: &mut slot.output,
-                runs: &mut slot.runs,
-            };
-            let long_line_end = match kind {
-                JobKind::Lines => {
-                    let mut rec = Recorder {
-                        base: slot.input.as_ptr() as usize,
-                        numbered,
-                        events: &mut events,
-                        spans: &mut spans,
-                    };
-                    // Recording runs cannot fail.
-                    let _ = self.chunk(
-                        &slot.input[..slot.filled],
-                        &mut lines,
-                        numbered,
-                        &mut scratch,
-                        &mut runs,
-                        &mut rec,
-                    );
-                    false
-                }
-                JobKind::Raw(end) => {
-                    if self.config().output == crate::OutputMode::Kept {
-                        runs.add(&slot.input[..slot.filled]);
-                    }
-                    end
-                }
-            };
             if done
-                .send(Msg::Done(Done {
-                    seq,
-                    slot,
-                    events,
-                    spans,
-                    lines: lines.line,
-                    long_line_end,
-                }))
+                .send(Msg::Done(self.process(job, numbered, &mut scratch)))
                 .is_err()
             {
                 return;
             }
+        }
+    }
+
+    /// Filters one chunk into its buffer's runs, recording its removals.
+    fn process(&self, job: Job, numbered: bool, scratch: &mut crate::matcher::Scratch) -> Done {
+        let Job {
+            seq,
+            kind,
+            mut slot,
+        } = job;
+        let mut events = Vec::new();
+        let mut spans = Vec::new();
+        let mut lines = Cursor::default();
+        slot.output.clear();
+        slot.runs.clear();
+        let mut runs = Runs {
+            chunk: &slot.input[..slot.filled],
+            output: &mut slot.output,
+            runs: &mut slot.runs,
+        };
+        let long_line_end = match kind {
+            JobKind::Lines => {
+                let mut rec = Recorder {
+                    base: slot.input.as_ptr() as usize,
+                    numbered,
+                    events: &mut events,
+                    spans: &mut spans,
+                };
+                // Recording runs cannot fail.
+                let _ = self.chunk(
+                    &slot.input[..slot.filled],
+                    &mut lines,
+                    numbered,
+                    scratch,
+                    &mut runs,
+                    &mut rec,
+                );
+                false
+            }
+            JobKind::Raw(end) => {
+                if self.config().output == crate::OutputMode::Kept {
+                    runs.add(&slot.input[..slot.filled]);
+                }
+                end
+            }
+        };
+        Done {
+            seq,
+            slot,
+            events,
+            spans,
+            lines: lines.line,
+            long_line_end,
+        }
+    }
+}
+
+/// The buffer pairs: a fixed number, so at most that many chunks are in flight. Workers wait
+/// here for one; the calling thread only takes one when it is free (it is the one that hands
+/// them back, so it must never wait for one).
+struct Pool {
+    /// The free buffers, and whether the pool is closed (no more are handed out).
+    free: Mutex<(Vec<Slot>, bool)>,
+    given_back: Condvar,
+}
+
+impl Pool {
+    fn new(size: usize) -> Pool {
+        let slots = (0..size)
+            .map(|_| Slot {
+                input: Vec::new(),
+                filled: 0,
+                output: Vec::new(),
+                runs: Vec::new(),
+            })
+            .collect();
+        Pool {
+            free: Mutex::new((slots, false)),
+            given_back: Condvar::new(),
+        }
+    }
+
+    /// A free buffer, waiting for one; `None` once the pool is closed.
+    fn take(&self) -> Option<Slot> {
+        let mut free = self.free.lock().ok()?;
+        loop {
+            if free.1 {
+                return None;
+            }
+            if let Some(slot) = free.0.pop() {
+                return Some(slot);
+            }
+            free = self.given_back.wait(free).ok()?;
+        }
+    }
+
+    /// A free buffer if there is one.
+    fn try_take(&self) -> Option<Slot> {
+        let mut free = self.free.lock().ok()?;
+        if free.1 { None } else { free.0.pop() }
+    }
+
+    fn give(&self, slot: Slot) {
+        if let Ok(mut free) = self.free.lock() {
+            free.0.push(slot);
+            self.given_back.notify_one();
+        }
+    }
+
+    fn close(&self) {
+        if let Ok(mut free) = self.free.lock() {
+            free.1 = true;
+            self.given_back.notify_all();
         }
     }
 }
@@ -376,8 +499,6 @@ struct Source<R> {
     input: R,
     /// The line limit: how far a buffer grows while no line ends in it.
     capacity: usize,
-    /// Buffers handed back by the writer.
-    pool: Receiver<Slot>,
     /// The partial line after the last chunk's last terminator.
     carry: Vec<u8>,
     /// The next chunk's sequence number.
@@ -390,17 +511,13 @@ struct Source<R> {
 }
 
 impl<R: Read> Source<R> {
-    /// The next chunk: a buffer from the pool filled with whole lines and numbered. `None`
-    /// when there is none. A read error comes with the chunk of what was read before it (so
-    /// nothing read is lost), as the sequence number the writer fails at.
-    fn next(&mut self) -> (Option<Job>, Option<(u64, io::Error)>) {
+    /// The next chunk: `slot` filled with whole lines and numbered. `None` when there is
+    /// none. A read error comes with the chunk of what was read before it (so nothing read is
+    /// lost), as the sequence number the writer fails at.
+    fn next(&mut self, mut slot: Slot) -> (Option<Job>, Option<(u64, io::Error)>) {
         if self.finished {
             return (None, None);
         }
-        let Ok(mut slot) = self.pool.recv() else {
-            self.finished = true;
-            return (None, None);
-        };
         let carry = &mut self.carry;
         if slot.input.len() < carry.len() {
             slot.input.resize(carry.len(), 0);
@@ -489,21 +606,46 @@ fn cut(seq: u64, in_long: bool, eof: bool, mut slot: Slot, carry: &mut Vec<u8>) 
     (Job { seq, kind, slot }, still_long)
 }
 
-/// The writer: results in sequence order to `out`, events to `obs`, buffers back to the pool.
-fn write_in_order<W: Write + ?Sized, O: Observer + ?Sized>(
-    done: Receiver<Msg>,
-    pool: &SyncSender<Slot>,
-    out: &mut W,
-    obs: &mut O,
-    at: Cursor,
-) -> Result<(), RunError> {
-    let mut next = 0u64;
-    let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
-    let mut read_error: Option<(u64, io::Error)> = None;
-    let mut line_base = at.line;
-    let mut byte_base = at.byte;
-    loop {
-        while let Some(d) = waiting.remove(&next) {
+/// The results in sequence order: finished chunks wait here until every chunk before them is
+/// written, then go to the output (in one vectored write) and their removals to the observer
+/// (with absolute line numbers), and their buffers back to the pool.
+struct InOrder {
+    next: u64,
+    waiting: BTreeMap<u64, Done>,
+    read_error: Option<(u64, io::Error)>,
+    line_base: u64,
+    byte_base: u64,
+}
+
+impl InOrder {
+    fn new(at: Cursor) -> InOrder {
+        InOrder {
+            next: 0,
+            waiting: BTreeMap::new(),
+            read_error: None,
+            line_base: at.line,
+            byte_base: at.byte,
+        }
+    }
+
+    fn accept(&mut self, m: Msg) {
+        match m {
+            Msg::Done(d) => {
+                self.waiting.insert(d.seq, d);
+            }
+            Msg::ReadError(at, e) => self.read_error = Some((at, e)),
+        }
+    }
+
+    /// Writes every result whose turn has come; fails with the read error once every chunk
+    /// read before it is written.
+    fn write_ready<W: Write + ?Sized, O: Observer + ?Sized>(
+        &mut self,
+        out: &mut W,
+        obs: &mut O,
+        pool: &Pool,
+    ) -> Result<(), RunError> {
+        while let Some(d) = self.waiting.remove(&self.next) {
             let mut gather = Gather::new();
             for r in &d.slot.runs {
                 let from = if r.chunk {
@@ -521,45 +663,47 @@ fn write_in_order<W: Write + ?Sized, O: Observer + ?Sized>(
                     line_no: if r.line_no == 0 {
                         0
                     } else {
-                        line_base + r.line_no
+                        self.line_base + r.line_no
                     },
                     record: 0,
                     line: &d.slot.data()[r.start..r.end],
                     kind: r.kind,
                     rule: r.rule,
                     bytes_removed: r.bytes_removed,
-                    offset: byte_base + r.start as u64,
+                    offset: self.byte_base + r.start as u64,
                     spans: &d.spans[r.spans.0..r.spans.1],
                     cut: false,
                 };
                 obs.event(&ev).map_err(RunError::Write)?;
             }
-            line_base += d.lines;
-            byte_base += d.slot.filled as u64;
+            self.line_base += d.lines;
+            self.byte_base += d.slot.filled as u64;
             if d.long_line_end {
-                line_base += 1;
-                obs.event(&Event::long_line(line_base))
+                self.line_base += 1;
+                obs.event(&Event::long_line(self.line_base))
                     .map_err(RunError::Write)?;
             }
-            next += 1;
-            let _ = pool.send(d.slot);
+            self.next += 1;
+            pool.give(d.slot);
         }
-        if read_error.as_ref().is_some_and(|(at, _)| *at <= next) {
-            let (_, e) = read_error.take().expect("checked");
+        if self
+            .read_error
+            .as_ref()
+            .is_some_and(|(at, _)| *at <= self.next)
+        {
+            let (_, e) = self.read_error.take().expect("checked");
             return Err(RunError::Read(e));
         }
-        match done.recv() {
-            Ok(Msg::Done(d)) => {
-                waiting.insert(d.seq, d);
-            }
-            Ok(Msg::ReadError(at, e)) => read_error = Some((at, e)),
-            Err(_) => break,
+        Ok(())
+    }
+
+    /// The end: the read error if one is left.
+    fn finish(self) -> Result<(), RunError> {
+        match self.read_error {
+            Some((_, e)) => Err(RunError::Read(e)),
+            None => Ok(()),
         }
     }
-    if let Some((_, e)) = read_error {
-        return Err(RunError::Read(e));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -200,3 +200,56 @@ fn a_read_error_keeps_what_was_read_before_it_at_any_thread_count() {
         assert_eq!(log, want_log, "events, -j{jobs}");
     }
 }
+
+/// Takes `left` bytes, then fails as a closed pipe does.
+struct ClosesAfter {
+    taken: Vec<u8>,
+    left: usize,
+}
+
+impl io::Write for ClosesAfter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        let n = buf.len().min(self.left);
+        self.taken.extend_from_slice(&buf[..n]);
+        self.left -= n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A failing output stops the run with the write error at any thread count, and what the
+/// output took before it failed is the start of what one thread writes. The run returns only
+/// once every worker has stopped, so a worker left waiting would show as a hang.
+#[test]
+fn a_failing_output_stops_every_thread_with_the_write_error() {
+    let mut cats = Vec::new();
+    let m =
+        Matcher::new(&dechaff::packs::builtin_specs(Some(&["en".to_string()]), &mut cats).unwrap())
+            .unwrap();
+    // Several 512 KiB chunks, so that workers are busy when the output fails.
+    let data = input().repeat(8);
+    let f = Filter::new(&m, FilterConfig::default());
+    let mut all = Vec::new();
+    f.run(&data[..], &mut all, &mut Log::default()).unwrap();
+    for jobs in [2, 3, 8] {
+        for left in [0, 1, 700_000, all.len() - 1] {
+            let mut out = ClosesAfter {
+                taken: Vec::new(),
+                left,
+            };
+            let e = f
+                .run_parallel(&data[..], &mut out, &mut Log::default(), jobs)
+                .unwrap_err();
+            assert!(
+                matches!(&e, RunError::Write(e) if e.kind() == io::ErrorKind::BrokenPipe),
+                "-j{jobs}, {left} bytes: {e:?}"
+            );
+            assert_eq!(out.taken, all[..left], "-j{jobs}, {left} bytes");
+        }
+    }
+}
