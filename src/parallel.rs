@@ -277,11 +277,10 @@ impl Filter<'_> {
                 s.spawn(move || self.work(source, pool, done, numbered));
             }
             drop(done_tx);
-            let result = self.lead(&source, &pool, &done_rx, out, obs, numbered, at);
             // Closing the pool and dropping the receiver (at the end of this closure) let the
-            // workers go if the writer stopped early.
-            pool.close();
-            result
+            // workers go if the writing stopped early, or unwinds: the scope waits for them.
+            let _close = CloseOnDrop(&pool);
+            self.lead(&source, &pool, &done_rx, out, obs, numbered, at)
         })
     }
 
@@ -425,6 +424,15 @@ impl Filter<'_> {
     }
 }
 
+/// Closes the pool when dropped, on return and on unwinding alike.
+struct CloseOnDrop<'a>(&'a Pool);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
 /// The buffer pairs: a fixed number, so at most that many chunks are in flight. Workers wait
 /// here for one; the calling thread only takes one when it is free (it is the one that hands
 /// them back, so it must never wait for one).
@@ -435,6 +443,7 @@ struct Pool {
 }
 
 impl Pool {
+    /// `size` empty buffer pairs.
     fn new(size: usize) -> Pool {
         let slots = (0..size)
             .map(|_| Slot {
@@ -470,6 +479,7 @@ impl Pool {
         if free.1 { None } else { free.0.pop() }
     }
 
+    /// Returns a written buffer, waking a worker that waits for one.
     fn give(&self, slot: Slot) {
         if let Ok(mut free) = self.free.lock() {
             free.0.push(slot);
@@ -477,6 +487,7 @@ impl Pool {
         }
     }
 
+    /// Hands out no more buffers, waking every worker that waits for one.
     fn close(&self) {
         if let Ok(mut free) = self.free.lock() {
             free.1 = true;

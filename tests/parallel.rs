@@ -45,6 +45,16 @@ fn input() -> Vec<u8> {
     v
 }
 
+/// Document settings with a cap far below the test inputs: the packs have document rules, so
+/// an input under the cap (4 MiB by default) would be judged whole on the calling thread, and
+/// only the part over the cap goes to the parallel line driver these tests are about.
+fn small_cap() -> dechaff::DocumentConfig {
+    dechaff::DocumentConfig {
+        max_doc: 10_000,
+        ..Default::default()
+    }
+}
+
 #[test]
 fn any_thread_count_and_buffer_size_gives_identical_output_and_events() {
     let mut cats = Vec::new();
@@ -59,7 +69,8 @@ fn any_thread_count_and_buffer_size_gives_identical_output_and_events() {
                 max_line,
                 ..FilterConfig::default()
             },
-        );
+        )
+        .with_documents(small_cap());
         let (mut want, mut want_log) = (Vec::new(), Log::default());
         f.run(&data[..], &mut want, &mut want_log).unwrap();
         assert!(want.len() < data.len() && !want_log.0.is_empty());
@@ -169,7 +180,7 @@ fn a_read_error_keeps_what_was_read_before_it_at_any_thread_count() {
         Matcher::new(&dechaff::packs::builtin_specs(Some(&["en".to_string()]), &mut cats).unwrap())
             .unwrap();
     let data = input();
-    let f = Filter::new(&m, FilterConfig::default());
+    let f = Filter::new(&m, FilterConfig::default()).with_documents(small_cap());
     let reader = || FailsAfter {
         data: &data,
         piece: 100_000,
@@ -233,7 +244,7 @@ fn a_failing_output_stops_every_thread_with_the_write_error() {
             .unwrap();
     // Several 512 KiB chunks, so that workers are busy when the output fails.
     let data = input().repeat(8);
-    let f = Filter::new(&m, FilterConfig::default());
+    let f = Filter::new(&m, FilterConfig::default()).with_documents(small_cap());
     let mut all = Vec::new();
     f.run(&data[..], &mut all, &mut Log::default()).unwrap();
     for jobs in [2, 3, 8] {
@@ -251,5 +262,54 @@ fn a_failing_output_stops_every_thread_with_the_write_error() {
             );
             assert_eq!(out.taken, all[..left], "-j{jobs}, {left} bytes");
         }
+    }
+}
+
+/// Panics at its first event past the first megabyte (well into the part the parallel line
+/// driver judges), after a pause in which the workers fill every free buffer and wait for one
+/// to come back.
+struct PanicsPastAMegabyte;
+
+impl Observer for PanicsPastAMegabyte {
+    fn wants_line_numbers(&self) -> bool {
+        true
+    }
+    fn event(&mut self, ev: &Event<'_>) -> io::Result<()> {
+        if ev.offset >= 1 << 20 {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            panic!("observer gave up");
+        }
+        Ok(())
+    }
+}
+
+/// A panic on the calling thread (here in the observer) unwinds out of the run at any thread
+/// count: the workers waiting for a buffer are let go, where they would otherwise keep the run
+/// from ever returning.
+#[test]
+fn a_panic_while_writing_unwinds_out_of_every_thread_count() {
+    let mut cats = Vec::new();
+    let m =
+        Matcher::new(&dechaff::packs::builtin_specs(Some(&["en".to_string()]), &mut cats).unwrap())
+            .unwrap();
+    let m: &'static Matcher = Box::leak(Box::new(m));
+    let data: &'static [u8] = input().repeat(8).leak();
+    for jobs in [2, 3, 8] {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let f = Filter::new(m, FilterConfig::default()).with_documents(small_cap());
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                f.run_parallel(data, &mut Vec::new(), &mut PanicsPastAMegabyte, jobs)
+            }));
+            let message = r
+                .expect_err("the observer's panic comes out")
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string());
+            let _ = tx.send(message);
+        });
+        let message = rx
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .unwrap_or_else(|_| panic!("-j{jobs}: the run did not return"));
+        assert_eq!(message.as_deref(), Some("observer gave up"), "-j{jobs}");
     }
 }
