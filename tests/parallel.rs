@@ -45,6 +45,13 @@ fn input() -> Vec<u8> {
     v
 }
 
+/// The English pack's matcher.
+fn en_matcher() -> Matcher {
+    let mut cats = Vec::new();
+    Matcher::new(&dechaff::packs::builtin_specs(Some(&["en".to_string()]), &mut cats).unwrap())
+        .unwrap()
+}
+
 /// Document settings with a cap far below the test inputs: the packs have document rules, so
 /// an input under the cap (4 MiB by default) would be judged whole on the calling thread, and
 /// only the part over the cap goes to the parallel line driver these tests are about.
@@ -57,10 +64,7 @@ fn small_cap() -> dechaff::DocumentConfig {
 
 #[test]
 fn any_thread_count_and_buffer_size_gives_identical_output_and_events() {
-    let mut cats = Vec::new();
-    let m =
-        Matcher::new(&dechaff::packs::builtin_specs(Some(&["en".to_string()]), &mut cats).unwrap())
-            .unwrap();
+    let m = en_matcher();
     let data = input();
     for max_line in [512, 4096, 1 << 20] {
         let f = Filter::new(
@@ -175,10 +179,7 @@ impl io::Read for FailsAfter<'_> {
 /// before it was filtered and written in order, as one thread does.
 #[test]
 fn a_read_error_keeps_what_was_read_before_it_at_any_thread_count() {
-    let mut cats = Vec::new();
-    let m =
-        Matcher::new(&dechaff::packs::builtin_specs(Some(&["en".to_string()]), &mut cats).unwrap())
-            .unwrap();
+    let m = en_matcher();
     let data = input();
     let f = Filter::new(&m, FilterConfig::default()).with_documents(small_cap());
     let reader = || FailsAfter {
@@ -238,10 +239,7 @@ impl io::Write for ClosesAfter {
 /// once every worker has stopped, so a worker left waiting would show as a hang.
 #[test]
 fn a_failing_output_stops_every_thread_with_the_write_error() {
-    let mut cats = Vec::new();
-    let m =
-        Matcher::new(&dechaff::packs::builtin_specs(Some(&["en".to_string()]), &mut cats).unwrap())
-            .unwrap();
+    let m = en_matcher();
     // Several 512 KiB chunks, so that workers are busy when the output fails.
     let data = input().repeat(8);
     let f = Filter::new(&m, FilterConfig::default()).with_documents(small_cap());
@@ -288,11 +286,7 @@ impl Observer for PanicsPastAMegabyte {
 /// from ever returning.
 #[test]
 fn a_panic_while_writing_unwinds_out_of_every_thread_count() {
-    let mut cats = Vec::new();
-    let m =
-        Matcher::new(&dechaff::packs::builtin_specs(Some(&["en".to_string()]), &mut cats).unwrap())
-            .unwrap();
-    let m: &'static Matcher = Box::leak(Box::new(m));
+    let m: &'static Matcher = Box::leak(Box::new(en_matcher()));
     let data: &'static [u8] = input().repeat(8).leak();
     for jobs in [2, 3, 8] {
         let (tx, rx) = std::sync::mpsc::channel();
