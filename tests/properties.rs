@@ -65,6 +65,21 @@ fn run(data: &[u8], max_line: usize, jobs: usize, step: usize) -> (Vec<u8>, Log)
     (out, log)
 }
 
+/// As [`run`], with a document cap of 16 bytes: the packs have document rules, so an input
+/// under the cap is judged whole on the calling thread, and only what lies past the cap goes
+/// to the parallel line driver (in chunks of at most `max_line` bytes).
+fn run_lines(data: &[u8], max_line: usize, jobs: usize, step: usize) -> (Vec<u8>, Log) {
+    let (mut out, mut log) = (Vec::new(), Log::default());
+    filter(max_line)
+        .with_documents(DocumentConfig {
+            max_doc: 16,
+            ..Default::default()
+        })
+        .run_parallel(Trickle { data, step }, &mut out, &mut log, jobs)
+        .unwrap();
+    (out, log)
+}
+
 /// Chaff lines of several kinds (built-in and custom rules, drop and strip) without terminator.
 const CHAFF: &[&str] = &[
     "Advertisement",
@@ -326,6 +341,21 @@ proptest! {
         let (got, log) = run(&data, small, jobs, step);
         prop_assert_eq!(got, small_want);
         prop_assert_eq!(log, small_log);
+    }
+
+    /// The parallel line driver gives what one thread gives, at any thread count, buffer size
+    /// (small ones cut the input into many chunks and make long lines) and read chunking.
+    #[test]
+    fn parallel_line_driver_equals_one_thread(
+        data in any_input(),
+        jobs in 2usize..=4,
+        step in 1usize..64,
+        max_line in prop_oneof![4usize..48, Just(1usize << 20)],
+    ) {
+        let (want, want_log) = run_lines(&data, max_line, 1, usize::MAX);
+        let (got, log) = run_lines(&data, max_line, jobs, step);
+        prop_assert_eq!(got, want);
+        prop_assert_eq!(log, want_log);
     }
 
     /// Filtering the output again changes nothing: the filter is idempotent. (An earlier
