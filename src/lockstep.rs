@@ -757,6 +757,7 @@ fn edges(p: &[u8]) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
     /// Every byte gets a class in [`class_order`]'s order exactly once, frequent prose bytes
     /// first.
@@ -771,7 +772,6 @@ mod tests {
         }
         assert_eq!(&order[..3], b" et");
     }
-    use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
     /// What `Matcher` uses today: the search `find_all` must reproduce.
     fn searcher(patterns: &[Vec<u8>]) -> AhoCorasick {

@@ -309,6 +309,8 @@ impl Filter<'_> {
             order.write_ready(out, obs, pool)?;
             if reading && let Some(slot) = pool.try_take() {
                 let (job, error) = {
+                    // Poisoned: a worker panicked while reading, and the scope raises its
+                    // panic once every thread is joined, so this result is never seen.
                     let Ok(mut src) = source.lock() else {
                         return Ok(());
                     };

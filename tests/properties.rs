@@ -58,24 +58,24 @@ fn filter(max_line: usize) -> Filter<'static> {
 
 /// Filters `data` with `max_line`, `jobs` threads and reads of at most `step` bytes.
 fn run(data: &[u8], max_line: usize, jobs: usize, step: usize) -> (Vec<u8>, Log) {
-    let (mut out, mut log) = (Vec::new(), Log::default());
-    filter(max_line)
-        .run_parallel(Trickle { data, step }, &mut out, &mut log, jobs)
-        .unwrap();
-    (out, log)
+    run_with(&filter(max_line), data, jobs, step)
 }
 
 /// As [`run`], with a document cap of 16 bytes: the packs have document rules, so an input
 /// under the cap is judged whole on the calling thread, and only what lies past the cap goes
 /// to the parallel line driver (in chunks of at most `max_line` bytes).
 fn run_lines(data: &[u8], max_line: usize, jobs: usize, step: usize) -> (Vec<u8>, Log) {
+    let f = filter(max_line).with_documents(DocumentConfig {
+        max_doc: 16,
+        ..Default::default()
+    });
+    run_with(&f, data, jobs, step)
+}
+
+/// Filters `data` with `f`, `jobs` threads and reads of at most `step` bytes.
+fn run_with(f: &Filter<'_>, data: &[u8], jobs: usize, step: usize) -> (Vec<u8>, Log) {
     let (mut out, mut log) = (Vec::new(), Log::default());
-    filter(max_line)
-        .with_documents(DocumentConfig {
-            max_doc: 16,
-            ..Default::default()
-        })
-        .run_parallel(Trickle { data, step }, &mut out, &mut log, jobs)
+    f.run_parallel(Trickle { data, step }, &mut out, &mut log, jobs)
         .unwrap();
     (out, log)
 }
